@@ -1,0 +1,221 @@
+import { castRowsToFloat32 } from './float32_cast';
+import { maxLeafDepth, treeCount, type ForestArrays } from './forest_arrays';
+import { averagePathLength } from './path_length';
+
+/** Rows cast and scored together: small enough that the chunk and one tree stay in L1/L2. */
+const CHUNK_ROWS = 512;
+/** Deepest forest laid out as complete trees (20 bytes x 2^depth per tree); deeper ones walk links. */
+const MAX_COMPLETE_DEPTH = 12;
+
+export type ScorerLayout = 'complete' | 'linked';
+
+/**
+ * Sums each row's path length (leaf depth + c(leaf size)) over all trees. Rows are cast to
+ * float32 a chunk at a time, so memory does not grow with the number of rows scored.
+ */
+export interface PathLengthScorer {
+  readonly layout: ScorerLayout | 'extended';
+  pathLengthSums(values: Float64Array | Float32Array, rows: number, featureNames: readonly string[], out: Float64Array): void;
+}
+
+/**
+ * Compiles a forest for scoring. Axis-parallel forests no deeper than 12 become complete binary
+ * trees (leaves padded down with always-left nodes), so a row descends with a fixed number of
+ * branch-free steps; deeper ones, and extended forests, follow child links.
+ */
+export function compileScorer(forest: ForestArrays, nFeatures: number, layout?: ScorerLayout): PathLengthScorer {
+  if (forest.kind === 'extended') return new ExtendedScorer(forest, nFeatures);
+  const depth = maxLeafDepth(forest);
+  const chosen = layout ?? (depth <= MAX_COMPLETE_DEPTH ? 'complete' : 'linked');
+  return chosen === 'complete' ? new CompleteAxisScorer(forest, nFeatures, depth) : new LinkedAxisScorer(forest, nFeatures);
+}
+
+/** leaf depth + c(leaf size) per node (0 for internal nodes). */
+function leafValues(forest: ForestArrays): Float64Array {
+  const values = new Float64Array(forest.left.length);
+  const depth = new Int32Array(forest.left.length);
+  for (let t = 0; t < treeCount(forest); t++) {
+    const base = forest.nodeOffsets[t]!;
+    for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
+      const l = forest.left[i]!;
+      if (l === -1) {
+        values[i] = depth[i]! + averagePathLength(forest.nodeSamples[i]!);
+      } else {
+        depth[base + l] = depth[i]! + 1;
+        depth[base + forest.right[i]!] = depth[i]! + 1;
+      }
+    }
+  }
+  return values;
+}
+
+abstract class ChunkedScorer implements PathLengthScorer {
+  abstract readonly layout: PathLengthScorer['layout'];
+  private readonly chunk: Float32Array;
+
+  constructor(protected readonly nFeatures: number) {
+    this.chunk = new Float32Array(CHUNK_ROWS * nFeatures);
+  }
+
+  pathLengthSums(values: Float64Array | Float32Array, rows: number, featureNames: readonly string[], out: Float64Array): void {
+    for (let start = 0; start < rows; start += CHUNK_ROWS) {
+      const end = Math.min(rows, start + CHUNK_ROWS);
+      castRowsToFloat32(values, this.nFeatures, start, end, this.chunk, featureNames);
+      const sums = out.subarray(start, end);
+      sums.fill(0);
+      this.sumChunk(this.chunk, end - start, sums);
+    }
+  }
+
+  protected abstract sumChunk(x: Float32Array, rows: number, sums: Float64Array): void;
+}
+
+class CompleteAxisScorer extends ChunkedScorer {
+  readonly layout = 'complete';
+  private readonly trees: number;
+  private readonly internal: number;
+  private readonly leaves: number;
+  private readonly feature: Int32Array;
+  private readonly threshold: Float64Array;
+  private readonly leafValue: Float64Array;
+
+  constructor(forest: ForestArrays, nFeatures: number, private readonly depth: number) {
+    super(nFeatures);
+    this.trees = treeCount(forest);
+    this.leaves = 2 ** depth;
+    this.internal = this.leaves - 1;
+    this.feature = new Int32Array(this.trees * this.internal);
+    // Padding nodes compare against +Infinity: every finite float32 goes left, to the real leaf.
+    this.threshold = new Float64Array(this.trees * this.internal).fill(Infinity);
+    this.leafValue = new Float64Array(this.trees * this.leaves);
+    const values = leafValues(forest);
+    const stack: number[] = [];
+    for (let t = 0; t < this.trees; t++) {
+      const base = forest.nodeOffsets[t]!;
+      stack.push(0, 0, 0);
+      while (stack.length > 0) {
+        const d = stack.pop()!;
+        const slot = stack.pop()!;
+        const local = stack.pop()!;
+        const i = base + local;
+        const l = forest.left[i]!;
+        if (l === -1) {
+          const bottom = (slot + 1) * 2 ** (depth - d) - 1;
+          this.leafValue[t * this.leaves + bottom - this.internal] = values[i]!;
+          continue;
+        }
+        this.feature[t * this.internal + slot] = forest.feature[i]!;
+        this.threshold[t * this.internal + slot] = forest.threshold[i]!;
+        stack.push(l, 2 * slot + 1, d + 1, forest.right[i]!, 2 * slot + 2, d + 1);
+      }
+    }
+  }
+
+  protected sumChunk(x: Float32Array, rows: number, sums: Float64Array): void {
+    const { feature, threshold, leafValue, internal, leaves, depth, trees, nFeatures } = this;
+    for (let t = 0; t < trees; t++) {
+      const nodeBase = t * internal;
+      const leafBase = t * leaves - internal;
+      for (let r = 0; r < rows; r++) {
+        const rowBase = r * nFeatures;
+        let i = 0;
+        for (let k = 0; k < depth; k++) {
+          const n = nodeBase + i;
+          i = 2 * i + (x[rowBase + feature[n]!]! <= threshold[n]! ? 1 : 2);
+        }
+        sums[r]! += leafValue[leafBase + i]!;
+      }
+    }
+  }
+}
+
+class LinkedAxisScorer extends ChunkedScorer {
+  readonly layout = 'linked';
+  private readonly roots: Int32Array;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly feature: Int32Array;
+  private readonly threshold: Float64Array;
+  private readonly leafValue: Float64Array;
+
+  constructor(forest: ForestArrays, nFeatures: number) {
+    super(nFeatures);
+    this.roots = forest.nodeOffsets.slice(0, -1);
+    // Global child indices so the walk needs no per-tree offset arithmetic.
+    this.left = new Int32Array(forest.left.length);
+    this.right = new Int32Array(forest.right.length);
+    for (let t = 0; t < this.roots.length; t++) {
+      const base = forest.nodeOffsets[t]!;
+      for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
+        const l = forest.left[i]!;
+        this.left[i] = l === -1 ? -1 : base + l;
+        this.right[i] = l === -1 ? -1 : base + forest.right[i]!;
+      }
+    }
+    this.feature = forest.feature;
+    this.threshold = forest.threshold;
+    this.leafValue = leafValues(forest);
+  }
+
+  protected sumChunk(x: Float32Array, rows: number, sums: Float64Array): void {
+    const { roots, left, right, feature, threshold, leafValue, nFeatures } = this;
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t]!;
+      for (let r = 0; r < rows; r++) {
+        const rowBase = r * nFeatures;
+        let i = root;
+        while (left[i]! !== -1) i = x[rowBase + feature[i]!]! <= threshold[i]! ? left[i]! : right[i]!;
+        sums[r]! += leafValue[i]!;
+      }
+    }
+  }
+}
+
+class ExtendedScorer extends ChunkedScorer {
+  readonly layout = 'extended';
+  private readonly roots: Int32Array;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly threshold: Float64Array;
+  private readonly planeOffsets: Int32Array;
+  private readonly planeFeature: Int32Array;
+  private readonly planeWeight: Float64Array;
+  private readonly leafValue: Float64Array;
+
+  constructor(forest: ForestArrays, nFeatures: number) {
+    super(nFeatures);
+    this.roots = forest.nodeOffsets.slice(0, -1);
+    this.left = new Int32Array(forest.left.length);
+    this.right = new Int32Array(forest.right.length);
+    for (let t = 0; t < this.roots.length; t++) {
+      const base = forest.nodeOffsets[t]!;
+      for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
+        const l = forest.left[i]!;
+        this.left[i] = l === -1 ? -1 : base + l;
+        this.right[i] = l === -1 ? -1 : base + forest.right[i]!;
+      }
+    }
+    this.threshold = forest.threshold;
+    this.planeOffsets = forest.planeOffsets!;
+    this.planeFeature = forest.planeFeature!;
+    this.planeWeight = forest.planeWeight!;
+    this.leafValue = leafValues(forest);
+  }
+
+  protected sumChunk(x: Float32Array, rows: number, sums: Float64Array): void {
+    const { roots, left, right, threshold, planeOffsets, planeFeature, planeWeight, leafValue, nFeatures } = this;
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t]!;
+      for (let r = 0; r < rows; r++) {
+        const rowBase = r * nFeatures;
+        let i = root;
+        while (left[i]! !== -1) {
+          let projection = 0;
+          for (let k = planeOffsets[i]!; k < planeOffsets[i + 1]!; k++) projection += planeWeight[k]! * x[rowBase + planeFeature[k]!]!;
+          i = projection <= threshold[i]! ? left[i]! : right[i]!;
+        }
+        sums[r]! += leafValue[i]!;
+      }
+    }
+  }
+}
