@@ -27,6 +27,7 @@ export function parseTrainOptions(options: TrainOptions | undefined): ResolvedTr
   const parsed = trainOptionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    if (issue.path.length === 0) throw new InvalidInputError(`invalid Isolation Forest options: ${issue.message}`);
     throw new InvalidInputError(`invalid Isolation Forest option '${issue.path.join('.')}': ${issue.message}`);
   }
   if (parsed.data.extensionLevel !== undefined && parsed.data.kind !== 'extended') {
