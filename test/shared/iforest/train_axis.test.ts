@@ -100,7 +100,7 @@ test('contamination auto fixes the offset at -0.5 and predict is -1 only strictl
   expect(forest.model.offset).toBe(-0.5);
   const decision = forest.decisionFunction(matrix);
   const labelsOut = forest.predict(matrix);
-  decision.forEach((d, i) => expect(labelsOut[i]).toBe(d < 0 ? -1 : 1));
+  decision.forEach((d, i) => { expect(labelsOut[i]).toBe(d < 0 ? -1 : 1); });
 });
 
 test('mean path lengths relate to scores by the normaliser c(maxSamples)', () => {
@@ -117,7 +117,7 @@ test.each([
   [{ contamination: 0.7 }, "invalid Isolation Forest option 'contamination'"],
   [{ extensionLevel: 2 }, "invalid Isolation Forest option 'extensionLevel': only applies to kind 'extended'"],
   [{ kind: 'extended' as const, extensionLevel: 6 }, "'extensionLevel': 6 exceeds features per tree - 1 (5)"],
-  [{ trees: 10 } as unknown as object, 'invalid Isolation Forest options: Unrecognized key: "trees"'],
+  [{ trees: 10 }, 'invalid Isolation Forest options: Unrecognized key: "trees"'],
 ])('option %j is rejected: %s', (options, message) => {
   expect(() => IsolationForest.fit(matrix, options)).toThrow(message);
 });

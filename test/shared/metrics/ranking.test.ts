@@ -8,8 +8,8 @@ describe.each([
   { name: 'ties across classes', scores: [0.5, 0.5, 0.5, 0.1], labels: [1, 0, 1, 0], auc: 0.75, ap: 0.6666666666666666 },
   { name: 'all tied', scores: [1, 1, 1, 1], labels: [1, 0, 0, 1], auc: 0.5, ap: 0.5 },
 ])('$name', ({ scores, labels, auc, ap }) => {
-  test('ROC-AUC', () => expect(rocAuc(scores, labels)).toBeCloseTo(auc, 12));
-  test('average precision', () => expect(averagePrecision(scores, labels)).toBeCloseTo(ap, 12));
+  test('ROC-AUC', () => { expect(rocAuc(scores, labels)).toBeCloseTo(auc, 12); });
+  test('average precision', () => { expect(averagePrecision(scores, labels)).toBeCloseTo(ap, 12); });
 });
 
 test('ROC-AUC is NaN with one class, average precision NaN without positives', () => {
