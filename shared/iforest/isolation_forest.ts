@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors';
+import { InvalidInputError, ModelFileError } from '../errors';
 import { assertAllFloat32Finite } from './float32_cast';
 import { assertMatrixMatches, type FeatureMatrix } from './feature_matrix';
 import { forestProblems, treeCount } from './forest_arrays';
@@ -10,7 +10,6 @@ import { Rng } from './rng';
 import { compileScorer, type PathLengthScorer, type ScorerLayout } from './scorer';
 import { trainAxisForest } from './train_axis';
 import { trainExtendedForest } from './train_extended';
-import { ModelFileError } from '../errors';
 
 /**
  * A trained Isolation Forest with scikit-learn's scoring conventions: scoreSamples is lower for
@@ -91,9 +90,12 @@ export class IsolationForest {
     return sums;
   }
 
-  /** -2^(-E[h(x)] / c(maxSamples)): in [-1, 0), lower is more abnormal. */
-  scoreSamples(matrix: FeatureMatrix): Float64Array {
-    const depths = this.pathLengthSums(matrix);
+  /**
+   * -2^(-E[h(x)] / c(maxSamples)): in [-1, 0), lower is more abnormal. Pass `out` (at least
+   * matrix.rows long) to score a stream of chunks without allocating per chunk.
+   */
+  scoreSamples(matrix: FeatureMatrix, out?: Float64Array): Float64Array {
+    const depths = this.pathLengthSums(matrix, out);
     const denominator = this.treeCount * averagePathLength(this.model.params.maxSamplesUsed);
     for (let r = 0; r < depths.length; r++) {
       // sklearn leaves the ratio at 1 when c(maxSamples) is 0 (one-row subsamples).
@@ -117,12 +119,13 @@ export class IsolationForest {
     return labels;
   }
 
-  private pathLengthSums(matrix: FeatureMatrix): Float64Array {
+  private pathLengthSums(matrix: FeatureMatrix, out?: Float64Array): Float64Array {
     assertMatrixMatches(matrix, this.model.featureNames);
+    if (out && out.length < matrix.rows) throw new InvalidInputError(`output buffer holds ${out.length} values, ${matrix.rows} rows given`);
     this.scorer ??= compileScorer(this.model.forest, this.model.featureNames.length, this.layout);
-    const out = new Float64Array(matrix.rows);
-    this.scorer.pathLengthSums(matrix.values, matrix.rows, this.model.featureNames, out);
-    return out;
+    const sums = out ? out.subarray(0, matrix.rows) : new Float64Array(matrix.rows);
+    this.scorer.pathLengthSums(matrix.values, matrix.rows, this.model.featureNames, sums);
+    return sums;
   }
 }
 

@@ -155,14 +155,14 @@ class CompleteAxisScorer extends ChunkedScorer {
           const n5 = nb + i5;
           const n6 = nb + i6;
           const n7 = nb + i7;
-          i0 = 2 * i0 + 1 + ((x[b0 + feature[n0]!]! > threshold[n0]!) as unknown as number | 0);
-          i1 = 2 * i1 + 1 + ((x[b1 + feature[n1]!]! > threshold[n1]!) as unknown as number | 0);
-          i2 = 2 * i2 + 1 + ((x[b2 + feature[n2]!]! > threshold[n2]!) as unknown as number | 0);
-          i3 = 2 * i3 + 1 + ((x[b3 + feature[n3]!]! > threshold[n3]!) as unknown as number | 0);
-          i4 = 2 * i4 + 1 + ((x[b4 + feature[n4]!]! > threshold[n4]!) as unknown as number | 0);
-          i5 = 2 * i5 + 1 + ((x[b5 + feature[n5]!]! > threshold[n5]!) as unknown as number | 0);
-          i6 = 2 * i6 + 1 + ((x[b6 + feature[n6]!]! > threshold[n6]!) as unknown as number | 0);
-          i7 = 2 * i7 + 1 + ((x[b7 + feature[n7]!]! > threshold[n7]!) as unknown as number | 0);
+          i0 = 2 * i0 + 1 + (((x[b0 + feature[n0]!]! > threshold[n0]!) as unknown as number) | 0);
+          i1 = 2 * i1 + 1 + (((x[b1 + feature[n1]!]! > threshold[n1]!) as unknown as number) | 0);
+          i2 = 2 * i2 + 1 + (((x[b2 + feature[n2]!]! > threshold[n2]!) as unknown as number) | 0);
+          i3 = 2 * i3 + 1 + (((x[b3 + feature[n3]!]! > threshold[n3]!) as unknown as number) | 0);
+          i4 = 2 * i4 + 1 + (((x[b4 + feature[n4]!]! > threshold[n4]!) as unknown as number) | 0);
+          i5 = 2 * i5 + 1 + (((x[b5 + feature[n5]!]! > threshold[n5]!) as unknown as number) | 0);
+          i6 = 2 * i6 + 1 + (((x[b6 + feature[n6]!]! > threshold[n6]!) as unknown as number) | 0);
+          i7 = 2 * i7 + 1 + (((x[b7 + feature[n7]!]! > threshold[n7]!) as unknown as number) | 0);
         }
         sums[r]! += leafValue[lb + i0]!;
         sums[r + 1]! += leafValue[lb + i1]!;
@@ -184,7 +184,7 @@ class CompleteAxisScorer extends ChunkedScorer {
       let i = 0;
       for (let k = 0; k < depth; k++) {
         const n = nodeBase + i;
-        i = 2 * i + 1 + ((x[rowBase + feature[n]!]! > threshold[n]!) as unknown as number | 0);
+        i = 2 * i + 1 + (((x[rowBase + feature[n]!]! > threshold[n]!) as unknown as number) | 0);
       }
       sum += leafValue[t * leaves - internal + i]!;
     }

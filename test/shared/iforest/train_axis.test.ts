@@ -2,6 +2,7 @@ import { matrixFromArrays, positionalFeatureNames } from '../../../shared/ifores
 import { maxLeafDepth, treeCount } from '../../../shared/iforest/forest_arrays';
 import { IsolationForest } from '../../../shared/iforest/isolation_forest';
 import { serializeModel } from '../../../shared/iforest/model_file';
+import type { TrainOptions } from '../../../shared/iforest/params';
 import { averagePathLength } from '../../../shared/iforest/path_length';
 import { percentileLinear } from '../../../shared/iforest/percentile';
 import { rocAuc } from '../../../shared/metrics/ranking';
@@ -110,14 +111,14 @@ test('mean path lengths relate to scores by the normaliser c(maxSamples)', () =>
   for (const r of [0, 100, 2039]) expect(scores[r]).toBeCloseTo(-(2 ** (-lengths[r]! / averagePathLength(256))), 12);
 });
 
-test.each([
+test.each<[TrainOptions, string]>([
   [{ nEstimators: 0 }, "invalid Isolation Forest option 'nEstimators'"],
   [{ maxSamples: -3 }, "invalid Isolation Forest option 'maxSamples'"],
   [{ maxFeatures: 9 }, "invalid Isolation Forest option 'maxFeatures': 9 exceeds the 6 features"],
   [{ contamination: 0.7 }, "invalid Isolation Forest option 'contamination'"],
   [{ extensionLevel: 2 }, "invalid Isolation Forest option 'extensionLevel': only applies to kind 'extended'"],
   [{ kind: 'extended' as const, extensionLevel: 6 }, "'extensionLevel': 6 exceeds features per tree - 1 (5)"],
-  [{ trees: 10 }, 'invalid Isolation Forest options: Unrecognized key: "trees"'],
+  [JSON.parse('{"trees": 10}') as TrainOptions, 'invalid Isolation Forest options: Unrecognized key: "trees"'],
 ])('option %j is rejected: %s', (options, message) => {
   expect(() => IsolationForest.fit(matrix, options)).toThrow(message);
 });
@@ -126,4 +127,13 @@ test('training data with a non-finite value is rejected with its row and feature
   const values = Float64Array.from(matrix.values);
   values[5 * 6 + 2] = Number.POSITIVE_INFINITY;
   expect(() => IsolationForest.fit({ ...matrix, values })).toThrow("row 5: feature 'f2': Infinity is not finite");
+});
+
+test('scoring into a caller buffer gives the same scores and reuses the buffer', () => {
+  const forest = IsolationForest.fit(matrix, { seed: 12, nEstimators: 20 });
+  const buffer = new Float64Array(4096);
+  const scores = forest.scoreSamples(matrix, buffer);
+  expect(scores.buffer).toBe(buffer.buffer);
+  expect(Array.from(scores)).toEqual(Array.from(forest.scoreSamples(matrix)));
+  expect(() => forest.scoreSamples(matrix, new Float64Array(10))).toThrow('output buffer holds 10 values, 2040 rows given');
 });
