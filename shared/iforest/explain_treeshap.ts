@@ -1,9 +1,8 @@
 import { InvalidInputError } from '../errors';
 import { assertMatrixMatches, type FeatureMatrix } from './feature_matrix';
 import { castRowsToFloat32 } from './float32_cast';
-import { maxLeafDepth, treeCount, type ForestArrays } from './forest_arrays';
+import { leafPathLengths, maxLeafDepth, treeCount, type ForestArrays } from './forest_arrays';
 import type { IsolationForestModel } from './model';
-import { averagePathLength } from './path_length';
 
 export interface ShapExplanation {
   /** Mean path length the contributions start from: the training-weighted average over leaves. */
@@ -40,23 +39,6 @@ export function explainTreeShap(model: IsolationForestModel, matrix: FeatureMatr
   let expected = 0;
   for (let t = 0; t < trees; t++) expected += expectedLeafValue(forest, leafValue, t);
   return { expectedPathLength: expected / trees, values };
-}
-
-/** leaf depth + c(leaf size) at each leaf, 0 elsewhere. */
-function leafPathLengths(forest: ForestArrays): Float64Array {
-  const out = new Float64Array(forest.left.length);
-  const depth = new Int32Array(forest.left.length);
-  for (let t = 0; t < treeCount(forest); t++) {
-    const base = forest.nodeOffsets[t]!;
-    for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
-      if (forest.left[i] === -1) out[i] = depth[i]! + averagePathLength(forest.nodeSamples[i]!);
-      else {
-        depth[base + forest.left[i]!] = depth[i]! + 1;
-        depth[base + forest.right[i]!] = depth[i]! + 1;
-      }
-    }
-  }
-  return out;
 }
 
 function expectedLeafValue(forest: ForestArrays, leafValue: Float64Array, t: number): number {

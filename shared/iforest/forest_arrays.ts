@@ -1,3 +1,5 @@
+import { averagePathLength } from './path_length';
+
 /**
  * All trees of a forest as flat typed arrays, scikit-learn's node layout: tree t owns nodes
  * [nodeOffsets[t], nodeOffsets[t + 1]); child indices are local to the tree, -1 at a leaf.
@@ -44,6 +46,40 @@ export function maxLeafDepth(forest: ForestArrays): number {
     }
   }
   return deepest;
+}
+
+/** Each leaf's path length, depth + c(leaf size), the quantity every score averages; 0 elsewhere. */
+export function leafPathLengths(forest: ForestArrays): Float64Array {
+  const values = new Float64Array(forest.left.length);
+  const depth = new Int32Array(forest.left.length);
+  for (let t = 0; t < treeCount(forest); t++) {
+    const base = forest.nodeOffsets[t]!;
+    for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
+      const l = forest.left[i]!;
+      if (l === -1) {
+        values[i] = depth[i]! + averagePathLength(forest.nodeSamples[i]!);
+      } else {
+        depth[base + l] = depth[i]! + 1;
+        depth[base + forest.right[i]!] = depth[i]! + 1;
+      }
+    }
+  }
+  return values;
+}
+
+/** Child links as forest-wide node indices (-1 at leaves), so a walk needs no per-tree offset. */
+export function globalChildren(forest: ForestArrays): { left: Int32Array; right: Int32Array } {
+  const left = new Int32Array(forest.left.length);
+  const right = new Int32Array(forest.right.length);
+  for (let t = 0; t < treeCount(forest); t++) {
+    const base = forest.nodeOffsets[t]!;
+    for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
+      const l = forest.left[i]!;
+      left[i] = l === -1 ? -1 : base + l;
+      right[i] = l === -1 ? -1 : base + forest.right[i]!;
+    }
+  }
+  return { left, right };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { castRowsToFloat32 } from './float32_cast';
-import { maxLeafDepth, treeCount, type ForestArrays } from './forest_arrays';
-import { averagePathLength } from './path_length';
+import { globalChildren, leafPathLengths, maxLeafDepth, treeCount, type ForestArrays } from './forest_arrays';
 
 /** Rows cast and scored together: small enough that the chunk and one tree stay in L1/L2. */
 const CHUNK_ROWS = 512;
@@ -28,25 +27,6 @@ export function compileScorer(forest: ForestArrays, nFeatures: number, layout?: 
   const depth = maxLeafDepth(forest);
   const chosen = layout ?? (depth <= MAX_COMPLETE_DEPTH ? 'complete' : 'linked');
   return chosen === 'complete' ? new CompleteAxisScorer(forest, nFeatures, depth) : new LinkedAxisScorer(forest, nFeatures);
-}
-
-/** leaf depth + c(leaf size) per node (0 for internal nodes). */
-function leafValues(forest: ForestArrays): Float64Array {
-  const values = new Float64Array(forest.left.length);
-  const depth = new Int32Array(forest.left.length);
-  for (let t = 0; t < treeCount(forest); t++) {
-    const base = forest.nodeOffsets[t]!;
-    for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
-      const l = forest.left[i]!;
-      if (l === -1) {
-        values[i] = depth[i]! + averagePathLength(forest.nodeSamples[i]!);
-      } else {
-        depth[base + l] = depth[i]! + 1;
-        depth[base + forest.right[i]!] = depth[i]! + 1;
-      }
-    }
-  }
-  return values;
 }
 
 abstract class ChunkedScorer implements PathLengthScorer {
@@ -88,7 +68,7 @@ class CompleteAxisScorer extends ChunkedScorer {
     // Padding nodes compare against +Infinity: every finite float32 goes left, to the real leaf.
     this.threshold = new Float64Array(this.trees * this.internal).fill(Infinity);
     this.leafValue = new Float64Array(this.trees * this.leaves);
-    const values = leafValues(forest);
+    const values = leafPathLengths(forest);
     const stack: number[] = [];
     for (let t = 0; t < this.trees; t++) {
       const base = forest.nodeOffsets[t]!;
@@ -205,20 +185,10 @@ class LinkedAxisScorer extends ChunkedScorer {
   constructor(forest: ForestArrays, nFeatures: number) {
     super(nFeatures);
     this.roots = forest.nodeOffsets.slice(0, -1);
-    // Global child indices so the walk needs no per-tree offset arithmetic.
-    this.left = new Int32Array(forest.left.length);
-    this.right = new Int32Array(forest.right.length);
-    for (let t = 0; t < this.roots.length; t++) {
-      const base = forest.nodeOffsets[t]!;
-      for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
-        const l = forest.left[i]!;
-        this.left[i] = l === -1 ? -1 : base + l;
-        this.right[i] = l === -1 ? -1 : base + forest.right[i]!;
-      }
-    }
+    ({ left: this.left, right: this.right } = globalChildren(forest));
     this.feature = forest.feature;
     this.threshold = forest.threshold;
-    this.leafValue = leafValues(forest);
+    this.leafValue = leafPathLengths(forest);
   }
 
   protected sumChunk(x: Float32Array, rows: number, sums: Float64Array): void {
@@ -249,21 +219,12 @@ class ExtendedScorer extends ChunkedScorer {
   constructor(forest: ForestArrays, nFeatures: number) {
     super(nFeatures);
     this.roots = forest.nodeOffsets.slice(0, -1);
-    this.left = new Int32Array(forest.left.length);
-    this.right = new Int32Array(forest.right.length);
-    for (let t = 0; t < this.roots.length; t++) {
-      const base = forest.nodeOffsets[t]!;
-      for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
-        const l = forest.left[i]!;
-        this.left[i] = l === -1 ? -1 : base + l;
-        this.right[i] = l === -1 ? -1 : base + forest.right[i]!;
-      }
-    }
+    ({ left: this.left, right: this.right } = globalChildren(forest));
     this.threshold = forest.threshold;
     this.planeOffsets = forest.planeOffsets!;
     this.planeFeature = forest.planeFeature!;
     this.planeWeight = forest.planeWeight!;
-    this.leafValue = leafValues(forest);
+    this.leafValue = leafPathLengths(forest);
   }
 
   protected sumChunk(x: Float32Array, rows: number, sums: Float64Array): void {

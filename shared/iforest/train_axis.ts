@@ -12,22 +12,24 @@ export interface ForestShape {
   heightLimit: number;
 }
 
-/**
- * Grows axis-parallel isolation trees (Liu, Ting and Zhou 2008) the way scikit-learn's
- * ExtraTreeRegressor(max_features=1, splitter='random') does inside IsolationForest: a random
- * feature among those not constant at the node, a threshold uniform in [min, max), a leaf at the
- * height limit, at one row, or when every feature is constant (duplicate rows).
- */
-export function trainAxisForest(
+/** Grows one tree from the sample just drawn; the two forest kinds differ only in this. */
+export interface TreeGrower {
+  grow(builder: ForestBuilder, rng: Rng): void;
+}
+
+/** Draws each tree's rows and features, then lets the grower build it: the loop both kinds share. */
+export function growForest(
+  kind: ForestArrays['kind'],
   values: Float64Array | Float32Array,
   nRows: number,
   nCols: number,
   shape: ForestShape,
   rng: Rng,
+  makeGrower: (sample: TreeSample) => TreeGrower,
 ): ForestArrays {
   const sample = new TreeSample(values, nRows, nCols, shape.maxSamplesUsed, shape.maxFeaturesUsed);
-  const builder = new ForestBuilder('axis-parallel');
-  const grower = new AxisTreeGrower(sample, shape.heightLimit);
+  const builder = new ForestBuilder(kind);
+  const grower = makeGrower(sample);
   for (let t = 0; t < shape.nEstimators; t++) {
     sample.draw(rng);
     grower.grow(builder, rng);
@@ -36,7 +38,17 @@ export function trainAxisForest(
   return builder.build();
 }
 
-class AxisTreeGrower {
+/**
+ * Grows axis-parallel isolation trees (Liu, Ting and Zhou 2008) the way scikit-learn's
+ * ExtraTreeRegressor(max_features=1, splitter='random') does inside IsolationForest: a random
+ * feature among those not constant at the node, a threshold uniform in [min, max), a leaf at the
+ * height limit, at one row, or when every feature is constant (duplicate rows).
+ */
+export function trainAxisForest(values: Float64Array | Float32Array, nRows: number, nCols: number, shape: ForestShape, rng: Rng): ForestArrays {
+  return growForest('axis-parallel', values, nRows, nCols, shape, rng, (sample) => new AxisTreeGrower(sample, shape.heightLimit));
+}
+
+class AxisTreeGrower implements TreeGrower {
   private readonly order: Int32Array;
   private readonly candidates: Int32Array;
   // Explicit DFS stack (start, end, depth, parent, side): pre-order node ids like sklearn's builder.

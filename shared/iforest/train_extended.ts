@@ -1,7 +1,7 @@
-import { ForestBuilder, type ForestArrays } from './forest_arrays';
+import type { ForestArrays, ForestBuilder } from './forest_arrays';
 import type { Rng } from './rng';
-import { CONSTANT_FEATURE_RANGE, type ForestShape } from './train_axis';
-import { TreeSample } from './tree_sample';
+import { CONSTANT_FEATURE_RANGE, growForest, type ForestShape, type TreeGrower } from './train_axis';
+import type { TreeSample } from './tree_sample';
 
 /**
  * Grows Extended Isolation Forest trees (Hariri, Carrasco Kind and Brunner 2021): each node cuts
@@ -17,18 +17,10 @@ export function trainExtendedForest(
   extensionLevel: number,
   rng: Rng,
 ): ForestArrays {
-  const sample = new TreeSample(values, nRows, nCols, shape.maxSamplesUsed, shape.maxFeaturesUsed);
-  const builder = new ForestBuilder('extended');
-  const grower = new ExtendedTreeGrower(sample, shape.heightLimit, extensionLevel);
-  for (let t = 0; t < shape.nEstimators; t++) {
-    sample.draw(rng);
-    grower.grow(builder, rng);
-    builder.endTree();
-  }
-  return builder.build();
+  return growForest('extended', values, nRows, nCols, shape, rng, (sample) => new ExtendedTreeGrower(sample, shape.heightLimit, extensionLevel));
 }
 
-class ExtendedTreeGrower {
+class ExtendedTreeGrower implements TreeGrower {
   private readonly order: Int32Array;
   private readonly projection: Float64Array;
   private readonly varying: Int32Array;
