@@ -73,7 +73,8 @@ export function positionalFeatureNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `f${i}`);
 }
 
-function assertFeatureNames(featureNames: readonly string[]): void {
+/** Names must be non-empty and distinct: they are how rows find their columns. */
+export function assertFeatureNames(featureNames: readonly string[]): void {
   if (featureNames.length === 0) throw new InvalidInputError('at least one feature name is required');
   const seen = new Set<string>();
   for (const name of featureNames) {

@@ -1,6 +1,6 @@
 import { InvalidInputError, ModelFileError } from '../errors';
 import { assertAllFloat32Finite } from './float32_cast';
-import { assertMatrixMatches, type FeatureMatrix } from './feature_matrix';
+import { assertFeatureNames, assertMatrixMatches, type FeatureMatrix } from './feature_matrix';
 import { forestProblems, treeCount } from './forest_arrays';
 import type { FeatureStats, IsolationForestModel } from './model';
 import { heightLimit, parseTrainOptions, resolveMaxFeatures, resolveMaxSamples, type TrainOptions } from './params';
@@ -31,6 +31,7 @@ export class IsolationForest {
   static fit(matrix: FeatureMatrix, options?: TrainOptions, metadata: Readonly<Record<string, string>> = {}): IsolationForest {
     const opts = parseTrainOptions(options);
     const cols = matrix.featureNames.length;
+    assertFeatureNames(matrix.featureNames);
     assertMatrixMatches(matrix, matrix.featureNames);
     if (matrix.rows < 1) throw new InvalidInputError('cannot train on zero rows');
     assertAllFloat32Finite(matrix.values, cols, matrix.featureNames);
