@@ -13,7 +13,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Rng } from '../../shared/iforest/rng';
+import { Rng } from '../../shared/rng';
 
 const REPO = resolve(__dirname, '..', '..');
 const SHARED = process.env.DEX_SHARED_DIR ?? resolve(REPO, '..', 'shared');

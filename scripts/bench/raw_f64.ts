@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { Rng } from '../../shared/iforest/rng';
+import { Rng } from '../../shared/rng';
 
 /**
  * Raw little-endian float64 matrices, row-major: the format ../shared/bench/sklearn_iforest_bench.py

@@ -6,7 +6,7 @@ import type { FeatureStats, IsolationForestModel } from './model';
 import { heightLimit, parseTrainOptions, resolveMaxFeatures, resolveMaxSamples, type TrainOptions } from './params';
 import { averagePathLength } from './path_length';
 import { percentileLinear } from './percentile';
-import { Rng } from './rng';
+import { Rng } from '../rng';
 import { compileScorer, type PathLengthScorer, type ScorerLayout } from './scorer';
 import { trainAxisForest } from './train_axis';
 import { trainExtendedForest } from './train_extended';

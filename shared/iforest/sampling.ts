@@ -1,4 +1,4 @@
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 /**
  * Draws k distinct values from 0..n-1 by a partial Fisher-Yates shuffle of a reusable

@@ -1,5 +1,5 @@
 import { ForestBuilder, type ForestArrays } from './forest_arrays';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 import { TreeSample } from './tree_sample';
 
 /** scikit-learn's FEATURE_THRESHOLD: a feature whose node range is within it cannot split. */

@@ -1,5 +1,5 @@
 import type { ForestArrays, ForestBuilder } from './forest_arrays';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 import { CONSTANT_FEATURE_RANGE, growForest, type ForestShape, type TreeGrower } from './train_axis';
 import type { TreeSample } from './tree_sample';
 

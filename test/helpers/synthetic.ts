@@ -1,4 +1,4 @@
-import { Rng } from '../../shared/iforest/rng';
+import { Rng } from '../../shared/rng';
 import { positionalFeatureNames, type FeatureMatrix } from '../../shared/iforest/feature_matrix';
 
 /** n standard-normal rows followed by `outliers` rows uniform in [-8, 8]^d; labels mark the latter. */

@@ -4,7 +4,7 @@ import { matrixFromArrays, positionalFeatureNames, type FeatureMatrix } from '..
 import { treeCount, type ForestArrays } from '../../../shared/iforest/forest_arrays';
 import { IsolationForest } from '../../../shared/iforest/isolation_forest';
 import { averagePathLength } from '../../../shared/iforest/path_length';
-import { Rng } from '../../../shared/iforest/rng';
+import { Rng } from '../../../shared/rng';
 
 const COLS = 5;
 const names = positionalFeatureNames(COLS);

@@ -1,7 +1,7 @@
 import { matrixFromArrays } from '../../../shared/iforest/feature_matrix';
 import { IsolationForest } from '../../../shared/iforest/isolation_forest';
 import { serializeModel } from '../../../shared/iforest/model_file';
-import { Rng } from '../../../shared/iforest/rng';
+import { Rng } from '../../../shared/rng';
 import { rocAuc } from '../../../shared/metrics/ranking';
 import { gaussianWithOutliers, negate } from '../../helpers/synthetic';
 

@@ -1,0 +1,62 @@
+/**
+ * npm run subgraph:local -- --port 8000 --pools 500 --days 30 --seed 1 [--end <ISO hour>]
+ *   [--truth <file>] [--api-key <key>] [--host 127.0.0.1]
+ *
+ * Serves a simulated market as the Uniswap V3, SushiSwap V2 and SushiSwap V3 subgraphs, at
+ * graph-node paths and at the gateway's path form, until interrupted.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { HOUR_SECONDS, SUBGRAPH_KINDS } from '../market/market';
+import { simulateMarket } from '../market/simulate_market';
+import { startLocalSubgraph } from './local_subgraph_server';
+
+const isoHour = z
+  .string()
+  .transform((s, ctx) => {
+    const ms = Date.parse(s);
+    if (Number.isNaN(ms) || ms % (HOUR_SECONDS * 1000) !== 0) {
+      ctx.addIssue({ code: 'custom', message: `'${s}' is not a whole UTC hour such as 2026-11-24T23:00:00Z` });
+      return z.NEVER;
+    }
+    return ms / 1000;
+  });
+
+const argsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8000),
+  host: z.string().default('127.0.0.1'),
+  pools: z.coerce.number().int().min(1).max(20000).default(500),
+  days: z.coerce.number().positive().max(400).default(30),
+  seed: z.coerce.number().int().min(0).default(1),
+  end: isoHour.optional(),
+  truth: z.string().optional(),
+  'api-key': z.string().min(1).default('local-dev-key'),
+});
+
+/** The last full hour before now: the newest hour a real subgraph would have complete. */
+export function lastFullHour(nowMs = Date.now()): number {
+  return Math.floor(nowMs / 1000 / HOUR_SECONDS) * HOUR_SECONDS - HOUR_SECONDS;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: Object.fromEntries(Object.keys(argsSchema.shape).map((k) => [k, { type: 'string' as const }])) });
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    console.error(`--${issue.path.join('.')}: ${issue.message}`);
+    process.exit(2);
+  }
+  const a = parsed.data;
+  const market = simulateMarket({ seed: a.seed, pools: a.pools, days: a.days, endHour: a.end ?? lastFullHour() });
+  if (a.truth) writeFileSync(a.truth, JSON.stringify({ seed: a.seed, startTime: market.startTime, hours: market.hours, anomalies: market.truth }, null, 2) + '\n');
+  const server = await startLocalSubgraph({ market, port: a.port, host: a.host, apiKey: a['api-key'] });
+  const window = `${new Date(market.startTime * 1000).toISOString()} .. ${new Date((market.startTime + (market.hours - 1) * HOUR_SECONDS) * 1000).toISOString()}`;
+  console.log(JSON.stringify({ severity: 'INFO', message: `local subgraph serving ${a.pools} pools per subgraph, hours ${window}`, anomalies: market.truth.length }));
+  for (const kind of SUBGRAPH_KINDS) console.log(`${kind.padEnd(13)} ${server.url(kind)}   gateway: ${server.gatewayUrl(kind)}`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) void main();
