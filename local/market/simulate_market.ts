@@ -79,7 +79,8 @@ function simulatePrices(tokens: readonly SimToken[], hours: number, rng: Rng): F
       return prices;
     }
     const beta = token.index === 4 ? 0.7 : 0.5 + rng.nextFloat();
-    const ownVol = token.index === 4 ? 0.005 : 0.01 + 0.03 * rng.nextFloat();
+    // Alt-coins' hourly returns correlate with ETH's at about 0.5-0.8, as in real markets.
+    const ownVol = token.index === 4 ? 0.005 : 0.004 + 0.01 * rng.nextFloat();
     prices[0] = token.index === 4 ? MAJOR_TOKENS[4]!.price : 10 ** (rng.nextFloat() * 6 - 4);
     for (let t = 1; t < hours; t++) {
       const ethReturn = Math.log(eth[t]! / eth[t - 1]!);
@@ -144,8 +145,9 @@ function simulatePool(pool: SimPool, prices: readonly Float64Array[], startTime:
     firstEventOffset: new Int16Array(hours),
     intraHourRange: new Float32Array(hours),
   };
-  // Heavy-tailed size: Pareto with alpha 1.16 (the 80/20 rule) from $20k, capped at $800M.
-  const targetTvl = Math.min(8e8, 2e4 * (1 / (1 - rng.nextFloat())) ** (1 / 1.16));
+  // Heavy-tailed size: log-normal around $150k with sigma 2.3, so the top tenth of pools holds
+  // about three quarters of all TVL (as on real DEXes), between $5k and $1B.
+  const targetTvl = Math.min(1e9, Math.max(5e3, Math.exp(Math.log(1.5e5) + 2.3 * rng.nextNormal())));
   const tierTurnover = pool.feeTier === 100 ? 2 : pool.feeTier === 500 ? 1.5 : pool.feeTier === 3000 ? 1 : 0.4;
   const dailyTurnover = tierTurnover * Math.exp(Math.log(0.25) + 0.8 * rng.nextNormal());
   const abandonAt = rng.nextFloat() < 0.02 ? Math.floor(hours * (0.3 + 0.6 * rng.nextFloat())) : Infinity;

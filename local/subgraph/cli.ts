@@ -1,16 +1,18 @@
 /**
  * npm run subgraph:local -- --port 8000 --pools 500 --days 30 --seed 1 [--end <ISO hour>]
- *   [--truth <file>] [--api-key <key>] [--host 127.0.0.1]
+ *   [--truth <file>] [--api-key <key>] [--host 127.0.0.1] [--replay <thegraph-realdata dir>]
  *
- * Serves a simulated market as the Uniswap V3, SushiSwap V2 and SushiSwap V3 subgraphs, at
- * graph-node paths and at the gateway's path form, until interrupted.
+ * Serves a simulated market (or, with --replay, recorded real responses) as the Uniswap V3,
+ * SushiSwap V2 and SushiSwap V3 subgraphs, at graph-node paths and at the gateway's path form,
+ * until interrupted.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { HOUR_SECONDS, SUBGRAPH_KINDS } from '../market/market';
 import { simulateMarket } from '../market/simulate_market';
-import { startLocalSubgraph } from './local_subgraph_server';
+import { marketData, startLocalSubgraph, type ServedData } from './local_subgraph_server';
+import { loadReplay } from './replay_source';
 
 const isoHour = z
   .string()
@@ -32,6 +34,7 @@ const argsSchema = z.object({
   end: isoHour.optional(),
   truth: z.string().optional(),
   'api-key': z.string().min(1).default('local-dev-key'),
+  replay: z.string().optional(),
 });
 
 /** The last full hour before now: the newest hour a real subgraph would have complete. */
@@ -48,11 +51,20 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const a = parsed.data;
-  const market = simulateMarket({ seed: a.seed, pools: a.pools, days: a.days, endHour: a.end ?? lastFullHour() });
-  if (a.truth) writeFileSync(a.truth, JSON.stringify({ seed: a.seed, startTime: market.startTime, hours: market.hours, anomalies: market.truth }, null, 2) + '\n');
-  const server = await startLocalSubgraph({ market, port: a.port, host: a.host, apiKey: a['api-key'] });
-  const window = `${new Date(market.startTime * 1000).toISOString()} .. ${new Date((market.startTime + (market.hours - 1) * HOUR_SECONDS) * 1000).toISOString()}`;
-  console.log(JSON.stringify({ severity: 'INFO', message: `local subgraph serving ${a.pools} pools per subgraph, hours ${window}`, anomalies: market.truth.length }));
+  let data: ServedData;
+  let what: string;
+  if (a.replay) {
+    data = loadReplay(a.replay);
+    what = `recorded data from ${a.replay}`;
+  } else {
+    const market = simulateMarket({ seed: a.seed, pools: a.pools, days: a.days, endHour: a.end ?? lastFullHour() });
+    if (a.truth) writeFileSync(a.truth, JSON.stringify({ seed: a.seed, startTime: market.startTime, hours: market.hours, anomalies: market.truth }, null, 2) + '\n');
+    data = marketData(market);
+    what = `${a.pools} simulated pools per subgraph (seed ${a.seed}, ${market.truth.length} injected anomalies)`;
+  }
+  const server = await startLocalSubgraph({ data, port: a.port, host: a.host, apiKey: a['api-key'] });
+  const window = `${new Date(data.startTime * 1000).toISOString()} .. ${new Date((data.endTime - HOUR_SECONDS) * 1000).toISOString()}`;
+  console.log(JSON.stringify({ severity: 'INFO', message: `local subgraph serving ${what}, hours ${window}` }));
   for (const kind of SUBGRAPH_KINDS) console.log(`${kind.padEnd(13)} ${server.url(kind)}   gateway: ${server.gatewayUrl(kind)}`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

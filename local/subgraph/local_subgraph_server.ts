@@ -6,11 +6,30 @@ import { createHandler } from 'graphql-http';
 import { HOUR_SECONDS, SUBGRAPH_KINDS, type Market, type SubgraphKind } from '../market/market';
 import { ChainClock } from './chain_clock';
 import { corruptRows, FaultPlan, GATEWAY_MESSAGES } from './faults';
-import { MarketSource } from './market_source';
+import { MarketSource, type EntitySource } from './market_source';
 import { applyIndexingErrorPolicy, loadSubgraphSchema, subgraphFieldResolver, type RequestContext, type SubgraphState } from './subgraph_runtime';
 
+/** What the server serves: a simulated market, or recorded data replayed. */
+export interface ServedData {
+  /** Unix seconds of the first hour with data. */
+  readonly startTime: number;
+  /** Unix seconds just after the last hour with data. */
+  readonly endTime: number;
+  source(kind: SubgraphKind, clock: ChainClock): EntitySource;
+}
+
+export function marketData(market: Market): ServedData {
+  return {
+    startTime: market.startTime,
+    endTime: market.startTime + market.hours * HOUR_SECONDS,
+    source: (kind, clock) => new MarketSource(market, kind, clock),
+  };
+}
+
 export interface LocalSubgraphOptions {
-  readonly market: Market;
+  /** A simulated market (or `data` for anything else, such as a replay). */
+  readonly market?: Market;
+  readonly data?: ServedData;
   readonly port?: number;
   readonly host?: string;
   /** Key the gateway path `/api/<key>/subgraphs/id/<id>` requires. */
@@ -51,18 +70,19 @@ function fakeId(name: string, prefix: string, length: number): string {
  * does (`/api/<key>/subgraphs/id/<id>`), with fault switches for testing clients.
  */
 export async function startLocalSubgraph(options: LocalSubgraphOptions): Promise<LocalSubgraph> {
-  const { market } = options;
+  const data = options.data ?? (options.market ? marketData(options.market) : undefined);
+  if (!data) throw new Error('startLocalSubgraph needs a market or data to serve');
   const apiKey = options.apiKey ?? 'local-dev-key';
   // Genesis before every pool's creation; the head just after the window's last hour has ended.
-  const clock = new ChainClock(market.startTime - 6000 * HOUR_SECONDS, GENESIS_BLOCK);
-  const windowEnd = market.startTime + market.hours * HOUR_SECONDS;
+  const clock = new ChainClock(data.startTime - 6000 * HOUR_SECONDS, GENESIS_BLOCK);
+  const windowEnd = data.endTime;
   const states = new Map<SubgraphKind, SubgraphState>();
   const ids = new Map<string, SubgraphKind>();
   for (const kind of SUBGRAPH_KINDS) {
     states.set(kind, {
       kind,
       deployment: fakeId(`deployment:${kind}`, 'Qm', 46),
-      source: new MarketSource(market, kind, clock),
+      source: data.source(kind, clock),
       clock,
       headBlock: clock.blockAt(windowEnd + (options.headLagSeconds ?? 120)),
       earliestBlock: GENESIS_BLOCK,
