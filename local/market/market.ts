@@ -1,8 +1,8 @@
 /** The simulated DEX market the local subgraph serves: plain data, no GraphQL. */
 
 export const HOUR_SECONDS = 3600;
-export const SUBGRAPH_KINDS = ['uniswap-v3', 'sushiswap-v2', 'sushiswap-v3'] as const;
-export type SubgraphKind = (typeof SUBGRAPH_KINDS)[number];
+export { SUBGRAPH_KINDS, type SubgraphKind } from '../../shared/subgraph/kinds';
+import type { SubgraphKind } from '../../shared/subgraph/kinds';
 
 export const ANOMALY_TYPES = ['volume_spike', 'liquidity_drain', 'rug_pull', 'mispriced_token'] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];

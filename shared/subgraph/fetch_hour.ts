@@ -1,0 +1,103 @@
+import type { Source } from '../config/sources';
+import { NotReadyError, UpstreamError } from '../errors';
+import type { QuarantinedRow, RawPoolHour } from '../raw/raw_record';
+import { graphErrorToAppError } from './graph_errors';
+import { loadQuery } from './queries';
+import { toRawRecord, type BlockRef } from './row_schemas';
+import type { SubgraphClient } from './subgraph_client';
+
+export const PAGE_SIZE = 1000;
+export const HOUR_SECONDS = 3600;
+
+export interface HourFetch {
+  readonly hourStart: number;
+  readonly rows: RawPoolHour[];
+  readonly quarantined: QuarantinedRow[];
+  readonly block: BlockRef & { readonly hash: string };
+  readonly pages: number;
+  /** Rows a page repeated from an earlier page (kept once). */
+  readonly duplicateRows: number;
+  readonly hasIndexingErrors: boolean;
+}
+
+interface PageData {
+  _meta?: { block?: { number?: number; timestamp?: number | null; hash?: string | null }; hasIndexingErrors?: boolean };
+  rows?: unknown[];
+}
+
+/**
+ * Every hourly entity of one hour as one consistent snapshot: the first page runs at the head and
+ * its `_meta` names the block, every later page is pinned to that block, pages follow an `id_gt`
+ * cursor (never `skip`). An hour the subgraph has not finished indexing is a NotReadyError; a
+ * row that fails validation is quarantined with the reason; a repeated row is kept once.
+ */
+export async function fetchHour(client: SubgraphClient, source: Source, hourStart: number, pageSize = PAGE_SIZE): Promise<HourFetch> {
+  if (hourStart % HOUR_SECONDS !== 0) throw new RangeError(`hour start ${hourStart} is not a whole hour`);
+  const v2 = source.kind === 'sushiswap-v2';
+  const query = loadQuery(v2 ? 'pair_hour_page.graphql' : 'pool_hour_page.graphql');
+  const timeField = v2 ? 'hourStartUnix' : 'periodStartUnix';
+  const tvlFilter = source.minTvlUsd > 0 ? (v2 ? { pair_: { reserveUSD_gte: String(source.minTvlUsd) } } : { pool_: { totalValueLockedUSD_gte: String(source.minTvlUsd) } }) : {};
+  const rows: RawPoolHour[] = [];
+  const quarantined: QuarantinedRow[] = [];
+  const seen = new Set<string>();
+  let duplicateRows = 0;
+  let cursor = v2 ? '0x' : '';
+  let block: (BlockRef & { hash: string }) | undefined;
+  let hasIndexingErrors = false;
+  let pages = 0;
+  for (;;) {
+    const variables = { first: pageSize, block: block ? { number: block.number } : null, where: { [timeField]: hourStart, id_gt: cursor, ...tvlFilter } };
+    const result = await client.request(query, variables);
+    pages++;
+    const indexingError = result.errors.includes('indexing_error');
+    const others = result.errors.filter((e) => e !== 'indexing_error');
+    if (others.length > 0) throw graphErrorToAppError(source.id, others[0]!);
+    const data = result.data as PageData | undefined;
+    const meta = data?._meta?.block;
+    if (!data || !Array.isArray(data.rows) || typeof meta?.number !== 'number' || typeof meta.timestamp !== 'number') {
+      if (indexingError) throw new UpstreamError(`subgraph '${source.id}': indexing_error with no data (query not sent with subgraphError: allow?)`, true);
+      throw new UpstreamError(`subgraph '${source.id}': answer without _meta.block or rows`, true);
+    }
+    if (data._meta?.hasIndexingErrors || indexingError) {
+      hasIndexingErrors = true;
+      if (source.onIndexingErrors === 'fail') {
+        throw new UpstreamError(`subgraph '${source.id}' reports indexing errors at block ${meta.number}; hour ${iso(hourStart)} not written (source policy: fail)`, true);
+      }
+    }
+    if (!block) {
+      if (meta.timestamp < hourStart + HOUR_SECONDS) {
+        throw new NotReadyError(`subgraph '${source.id}' has indexed up to ${iso(meta.timestamp)} (block ${meta.number}); hour ${iso(hourStart)} is not complete there yet`);
+      }
+      block = { number: meta.number, timestamp: meta.timestamp, hash: meta.hash ?? '' };
+    } else if (meta.number !== block.number) {
+      throw new UpstreamError(`subgraph '${source.id}': page pinned to block ${block.number} was answered at block ${meta.number}`, true);
+    }
+    for (const row of data.rows) {
+      const mapped = toRawRecord(source, row, block);
+      if (!mapped.ok) {
+        quarantined.push({ reason: mapped.reason, row });
+        continue;
+      }
+      if (mapped.record.hour_start_unix !== hourStart) {
+        quarantined.push({ reason: `field '${timeField}': ${mapped.record.hour_start_unix} is not the hour fetched (${hourStart})`, row });
+        continue;
+      }
+      if (seen.has(mapped.record.entity_id)) {
+        duplicateRows++;
+        continue;
+      }
+      seen.add(mapped.record.entity_id);
+      rows.push(mapped.record);
+    }
+    if (data.rows.length < pageSize) break;
+    // The cursor is the last id on the page, valid or not, so a bad row cannot stall paging.
+    const last = data.rows[data.rows.length - 1] as { id?: unknown };
+    if (typeof last.id !== 'string' || last.id <= cursor) throw new UpstreamError(`subgraph '${source.id}': page ended without an advancing id; cannot page further`, true);
+    cursor = last.id;
+  }
+  return { hourStart, rows, quarantined, block, pages, duplicateRows, hasIndexingErrors };
+}
+
+export function iso(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
