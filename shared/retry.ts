@@ -37,7 +37,7 @@ export interface RetryDeps {
 
 export const realRetryDeps: RetryDeps = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: Math.random,
+  random: () => Math.random(),
 };
 
 /**

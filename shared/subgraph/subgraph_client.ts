@@ -53,7 +53,7 @@ export function createSubgraphClient(sourceId: string, url: string, options: { t
     async request(query, variables) {
       try {
         const result = await client.rawRequest<Record<string, unknown>>(query, variables);
-        return { data: result.data ?? undefined, errors: (result.errors ?? []).map((e) => e.message) };
+        return { data: result.data, errors: (result.errors ?? []).map((e) => e.message) };
       } catch (err) {
         if (err instanceof UpstreamError) throw err;
         // graphql-request's own failures (unparsable body...) are transient upstream trouble.

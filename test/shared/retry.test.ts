@@ -26,10 +26,9 @@ test.each([
 test('retryable failures are retried with growing waits until success', async () => {
   const { waits, deps } = recorder();
   let calls = 0;
-  const result = await withRetries(async () => {
+  const result = await withRetries(() => {
     calls++;
-    if (calls < 4) throw new UpstreamError('HTTP 503', true);
-    return 'ok';
+    return calls < 4 ? Promise.reject(new UpstreamError('HTTP 503', true)) : Promise.resolve('ok');
   }, policy, deps);
   expect(result).toBe('ok');
   expect(waits).toEqual([50, 100, 200]);
@@ -38,10 +37,7 @@ test('retryable failures are retried with growing waits until success', async ()
 test('Retry-After is respected when longer than the backoff', async () => {
   const { waits, deps } = recorder();
   let calls = 0;
-  await withRetries(async () => {
-    if (++calls === 1) throw new UpstreamError('HTTP 429', true, { retryAfterMs: 7000 });
-    return 1;
-  }, policy, deps);
+  await withRetries(() => (++calls === 1 ? Promise.reject(new UpstreamError('HTTP 429', true, { retryAfterMs: 7000 })) : Promise.resolve(1)), policy, deps);
   expect(waits).toEqual([7000]);
 });
 
