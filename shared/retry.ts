@@ -52,7 +52,7 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, policy:
       if (!isRetryable(error) || n >= policy.attempts) throw error;
       const asked = (error as { retryAfterMs?: number }).retryAfterMs;
       if (asked !== undefined && asked > policy.maxRetryAfterMs) throw error;
-      const delay = Math.max(backoffDelayMs(n, policy, deps.random), asked ?? 0);
+      const delay = Math.max(backoffDelayMs(n, policy, () => deps.random()), asked ?? 0);
       deps.onRetry?.(error, n, delay);
       await deps.sleep(delay);
     }
