@@ -2,12 +2,12 @@
  * npm run build: one deployable source folder per Cloud Function.
  *
  * Every functions/<name>/index.ts is bundled by esbuild with the shared library into
- * dist/functions/<name>/index.js, next to a package.json that pins the few packages that must
+ * dist/functions/<name>/index.js (with the GraphQL query files in queries/), next to a package.json that pins the few packages that must
  * stay external: the Functions Framework (the nodejs22 runtime starts it from node_modules and
  * the function must register with that same copy) and native addons. Terraform zips each folder.
  */
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '..');
@@ -45,6 +45,8 @@ export async function buildFunctions(functionsDir: string, outDir: string): Prom
       metafile: true,
       logLevel: 'warning',
     });
+    // Query documents are read at run time relative to the module, so they travel with the bundle.
+    cpSync(join(REPO, 'shared', 'subgraph', 'queries'), join(dir, 'queries'), { recursive: true });
     const used = EXTERNAL_PACKAGES.filter((pkg) => Object.values(result.metafile.outputs).some((o) => o.imports.some((i) => i.path === pkg || i.path.startsWith(`${pkg}/`))));
     const dependencies = Object.fromEntries(used.map((pkg) => [pkg, lockedVersion(pkg)]));
     writeFileSync(
