@@ -4,7 +4,8 @@
  * Every functions/<name>/index.ts is bundled by esbuild with the shared library into
  * dist/functions/<name>/index.js (with the GraphQL query files in queries/), next to a package.json that pins the few packages that must
  * stay external: the Functions Framework (the nodejs22 runtime starts it from node_modules and
- * the function must register with that same copy) and native addons. Terraform zips each folder.
+ * the function must register with that same copy), Google's client libraries and native addons.
+ * Terraform zips each folder.
  */
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,9 @@ import { join, resolve } from 'node:path';
 const REPO = resolve(__dirname, '..');
 
 /** Packages left out of bundles and installed by the runtime from the pinned package.json. */
-export const EXTERNAL_PACKAGES = ['@google-cloud/functions-framework', '@duckdb/node-api'] as const;
+// Google's client libraries load proto and JSON files from their package folders at run time, so
+// they are installed, not bundled.
+export const EXTERNAL_PACKAGES = ['@google-cloud/functions-framework', '@google-cloud/storage', '@google-cloud/secret-manager', '@google-cloud/bigquery', '@duckdb/node-api'] as const;
 
 export interface BuiltFunction {
   name: string;

@@ -39,7 +39,15 @@ export class LocalFolderStore implements ObjectStore {
   private exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve();
     const next = previous.then(fn, fn);
-    this.locks.set(key, next.catch(() => undefined));
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(key, settled);
+    // Forget the key once nothing is queued behind this operation, so the map does not grow.
+    void settled.then(() => {
+      if (this.locks.get(key) === settled) this.locks.delete(key);
+    });
     return next;
   }
 

@@ -44,3 +44,13 @@ const fn = require('@google-cloud/functions-framework/testing').getFunction('pro
 fn({}, { send: (body) => process.stdout.write(body) });`;
   expect(execFileSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8' })).toBe('10.244770920119917');
 });
+
+test('the real fetch function bundles, carries its queries, pins its Google clients and registers', async () => {
+  const built = await buildFunctions(join(REPO, 'functions'), join(WORK, 'real'));
+  const fetchFn = built.find((b) => b.name === 'fetch')!;
+  expect(Object.keys(fetchFn.dependencies).sort()).toEqual(['@google-cloud/functions-framework', '@google-cloud/secret-manager', '@google-cloud/storage']);
+  expect(readFileSync(join(fetchFn.dir, 'queries', 'pool_hour_page.graphql'), 'utf8')).toContain('poolHourDatas');
+  const script = `require(${JSON.stringify(join(fetchFn.dir, 'index.js'))});
+process.stdout.write(typeof require('@google-cloud/functions-framework/testing').getFunction('fetch'));`;
+  expect(execFileSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8' })).toBe('function');
+});
