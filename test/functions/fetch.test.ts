@@ -163,3 +163,31 @@ test('malformed rows land in quarantine with their reason; repeated rows are kep
   expect(quarantined).toHaveLength(firstHour.quarantined);
   expect(quarantined[0]!.reason).toBe("field 'volumeUSD': must be a decimal number string");
 });
+
+test.each([
+  ['a slow answer within the timeout', { kind: 'slow' as const, delayMs: 100 }],
+  ['rows repeated across pages', { kind: 'repeat-rows' as const }],
+  ['a head moving between requests', { kind: 'head-advances' as const, blocks: 30 }],
+  ['rows missing a field', { kind: 'malformed-rows' as const, field: 'tvlUSD', mode: 'missing' as const, every: 5 }],
+])('%s: the run still succeeds with every hour written', async (_name, fault) => {
+  const head = sg.state('sushiswap-v3').headBlock;
+  sg.faults.add({ fault, subgraph: 'sushiswap-v3', times: 3 });
+  try {
+    const { status, body } = await call();
+    expect(status).toBe(200);
+    const s = body.sources.find((x) => x.source === 'sushiswap-v3-ethereum')!;
+    expect(s.fetched).toHaveLength(6);
+    expect((await store().list('manifests/source=sushiswap-v3-ethereum/')).length).toBe(6);
+  } finally {
+    sg.state('sushiswap-v3').headBlock = head;
+  }
+});
+
+test('bad indexers are retried, then reported as a retryable 502', async () => {
+  sg.faults.add({ fault: { kind: 'gateway-error', message: GATEWAY_MESSAGES.badIndexers(19_000_500, 19_000_400) }, subgraph: 'sushiswap-v2' });
+  const { status, body } = await call();
+  expect(status).toBe(502);
+  const failed = body.sources.find((s) => s.source === 'sushiswap-v2-ethereum')!;
+  expect(failed.error).toMatchObject({ retryable: true });
+  expect(failed.error!.message).toContain('Unavailable(missing block: 19000500, latest: 19000400)');
+});
