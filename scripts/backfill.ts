@@ -7,8 +7,8 @@
  * secrets come from the same environment as the fetch function (DATA_STORE_URL, DEX_SOURCES,
  * LOCAL_SUBGRAPH_URL, SECRETS_BACKEND...); --store and --subgraph override it.
  */
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCliArgs } from './cli_args';
 import { backfill, formatProgress, hoursBetween } from '../shared/fetch/backfill';
 import { parseFetchConfig } from '../shared/fetch/fetch_config';
 import { HOUR_SECONDS } from '../shared/fetch/plan_hours';
@@ -23,14 +23,7 @@ const when = z.string().refine((s) => day.test(s) || (!Number.isNaN(Date.parse(s
 const argsSchema = z.object({ source: z.string().min(1), from: when, to: when, store: z.string().optional(), subgraph: z.url().optional() });
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: Object.fromEntries(Object.keys(argsSchema.shape).map((k) => [k, { type: 'string' as const }])) });
-  const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    console.error(`--${issue.path.join('.')}: ${issue.message}`);
-    process.exit(2);
-  }
-  const a = parsed.data;
+  const a = parseCliArgs(argsSchema);
   const env = { ...process.env, ...(a.store ? { DATA_STORE_URL: a.store } : {}), ...(a.subgraph ? { LOCAL_SUBGRAPH_URL: a.subgraph } : {}) };
   const config = parseFetchConfig(env);
   const source = config.sources.find((s) => s.id === a.source);

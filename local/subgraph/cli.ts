@@ -7,8 +7,8 @@
  * until interrupted.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCliArgs } from '../../scripts/cli_args';
 import { HOUR_SECONDS, SUBGRAPH_KINDS } from '../market/market';
 import { simulateMarket } from '../market/simulate_market';
 import { marketData, startLocalSubgraph, type ServedData } from './local_subgraph_server';
@@ -43,14 +43,7 @@ export function lastFullHour(nowMs = Date.now()): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: Object.fromEntries(Object.keys(argsSchema.shape).map((k) => [k, { type: 'string' as const }])) });
-  const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    console.error(`--${issue.path.join('.')}: ${issue.message}`);
-    process.exit(2);
-  }
-  const a = parsed.data;
+  const a = parseCliArgs(argsSchema);
   let data: ServedData;
   let what: string;
   if (a.replay) {

@@ -8,15 +8,14 @@
  * memory. Scoring streams the score file in chunks, so memory stays flat however many rows are
  * scored (scores are kept only when --labels asks for ROC-AUC).
  */
-import { unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCliArgs } from '../cli_args';
 import { averagePrecision, rocAuc } from '../../shared/metrics/ranking';
 import { createImplementation, IMPLEMENTATIONS } from './implementations';
 import { readF64, streamF64Rows, writeNormalF64 } from './raw_f64';
-import { readFileSync } from 'node:fs';
 
 const SCORE_CHUNK_ROWS = 65536;
 
@@ -37,15 +36,7 @@ const argsSchema = z.object({
 });
 
 function main(): void {
-  const { values } = parseArgs({
-    options: Object.fromEntries(Object.keys(argsSchema.shape).map((k) => [k, { type: 'string' as const }])),
-  });
-  const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`--${issue.path.join('.')}: ${issue.message}`);
-  }
-  const a = parsed.data;
+  const a = parseCliArgs(argsSchema);
   const cols = a.cols;
 
   // Without files, generate seeded standard-normal data as the reference does (other numbers).
