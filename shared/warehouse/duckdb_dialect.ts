@@ -1,0 +1,90 @@
+/**
+ * The project writes SQL once, in a subset of BigQuery's dialect, and runs it on DuckDB locally.
+ * This pure rewrite covers what differs in syntax; DUCKDB_MACROS supply the BigQuery functions
+ * DuckDB lacks. What differs silently (x / 0, NULL ordering, DAYOFWEEK) is avoided in the SQL
+ * itself: always SAFE_DIVIDE, explicit NULLS FIRST/LAST, EXTRACT(DAYOFWEEK) never.
+ */
+
+/** Macros created on every DuckDB connection, with BigQuery's semantics. */
+export const DUCKDB_MACROS: readonly string[] = [
+  // BigQuery's SAFE_DIVIDE: NULL for a zero or NULL divisor (DuckDB's x / 0 is NULL too, BigQuery's raises).
+  'CREATE OR REPLACE MACRO safe_divide(a, b) AS CASE WHEN b IS NULL OR b = 0 THEN NULL ELSE a / b END',
+  "CREATE OR REPLACE MACRO timestamp_seconds(s) AS (to_timestamp(s) AT TIME ZONE 'UTC')",
+  'CREATE OR REPLACE MACRO unix_seconds(t) AS CAST(epoch(t) AS BIGINT)',
+  'CREATE OR REPLACE MACRO logical_or(x) AS bool_or(x)',
+  'CREATE OR REPLACE MACRO logical_and(x) AS bool_and(x)',
+  'CREATE OR REPLACE MACRO date_sub(d, i) AS d - i',
+  'CREATE OR REPLACE MACRO timestamp_sub(t, i) AS t - i',
+  'CREATE OR REPLACE MACRO timestamp_add(t, i) AS t + i',
+  'CREATE OR REPLACE MACRO generate_timestamp_array(a, b, i) AS generate_series(a, b, i)',
+  'CREATE OR REPLACE MACRO percentile_cont(x, p) AS quantile_cont(x, p)',
+];
+
+const TYPE_NAMES: Readonly<Record<string, string>> = { FLOAT64: 'DOUBLE', STRING: 'VARCHAR', BOOL: 'BOOLEAN', BYTES: 'BLOB' };
+const TRUNC_FUNCTIONS = ['TIMESTAMP_TRUNC', 'DATE_TRUNC', 'DATETIME_TRUNC'];
+const DATE_PARTS = new Set(['MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'ISOWEEK', 'MONTH', 'QUARTER', 'YEAR', 'ISOYEAR']);
+
+/** Rewrites BigQuery-subset SQL for DuckDB. Idempotent on SQL that needs no rewrite. */
+export function toDuckDbSql(sql: string): string {
+  let out = rewriteOutsideStrings(sql, (code) =>
+    code
+      // `project.dataset.table` or `dataset.table` -> "dataset"."table" (datasets are schemas).
+      .replace(/`([^`]+)`/g, (_m, path: string) => {
+        const parts = path.split('.');
+        return (parts.length === 3 ? parts.slice(1) : parts).map((p) => `"${p}"`).join('.');
+      })
+      .replace(/\bSAFE_CAST\s*\(/gi, 'TRY_CAST(')
+      .replace(/\b(FLOAT64|STRING|BOOL|BYTES)\b/g, (t: string) => TYPE_NAMES[t]!)
+      // Named parameters: BigQuery @name, DuckDB $name.
+      .replace(/@([A-Za-z_]\w*)/g, '$$$1'),
+  );
+  for (const fn of TRUNC_FUNCTIONS) out = rewriteTrunc(out, fn);
+  return out;
+}
+
+/** Applies `rewrite` to the parts of `sql` outside single-quoted string literals. */
+function rewriteOutsideStrings(sql: string, rewrite: (code: string) => string): string {
+  const pieces = sql.split(/('(?:[^'\\]|\\.|'')*')/);
+  return pieces.map((piece, i) => (i % 2 === 1 ? piece : rewrite(piece))).join('');
+}
+
+/**
+ * TIMESTAMP_TRUNC(expr, HOUR) -> date_trunc('hour', expr), with nested parentheses in expr. Only
+ * calls whose last argument is one of BigQuery's date parts are rewritten; DuckDB's own
+ * date_trunc('hour', x) (which this produces) is left alone.
+ */
+function rewriteTrunc(sql: string, fn: string): string {
+  const pattern = new RegExp(`\\b${fn}\\s*\\(`, 'gi');
+  let out = sql;
+  let from = 0;
+  for (;;) {
+    pattern.lastIndex = from;
+    const match = pattern.exec(out);
+    if (!match) return out;
+    const open = match.index + match[0].length - 1;
+    let depth = 0;
+    let lastComma = -1;
+    let close = -1;
+    for (let i = open; i < out.length; i++) {
+      const ch = out[i];
+      if (ch === '(') depth++;
+      else if (ch === ')') {
+        depth--;
+        if (depth === 0) {
+          close = i;
+          break;
+        }
+      } else if (ch === ',' && depth === 1) lastComma = i;
+    }
+    if (close < 0) throw new SyntaxError(`${fn} without a closing parenthesis`);
+    const unit = lastComma < 0 ? '' : out.slice(lastComma + 1, close).trim();
+    if (!DATE_PARTS.has(unit.toUpperCase())) {
+      from = open + 1;
+      continue;
+    }
+    const replacement = `date_trunc('${unit.toLowerCase()}', ${out.slice(open + 1, lastComma).trim()})`;
+    out = `${out.slice(0, match.index)}${replacement}${out.slice(close + 1)}`;
+    // Continue inside the replacement: the truncated expression may hold another call.
+    from = match.index + "date_trunc('".length;
+  }
+}

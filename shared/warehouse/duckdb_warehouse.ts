@@ -1,0 +1,102 @@
+import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
+import { ConfigError } from '../errors';
+import { DUCKDB_MACROS, toDuckDbSql } from './duckdb_dialect';
+import { schemaDrift, type ColumnType, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
+
+const DUCK_TYPES: Readonly<Record<ColumnType, string>> = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', JSON: 'JSON' };
+const FROM_DUCK: Readonly<Record<string, ColumnType>> = { VARCHAR: 'STRING', BIGINT: 'INT64', DOUBLE: 'FLOAT64', BOOLEAN: 'BOOL', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', JSON: 'JSON' };
+
+/** DuckDB values as plain JSON-friendly values: safe bigints as numbers, timestamps as ISO text. */
+function plain(value: DuckDBValue): unknown {
+  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) return new Date(Number(value.micros / 1000n)).toISOString();
+  if (value !== null && typeof value === 'object') return String(value);
+  return value;
+}
+
+function duckParams(params: Readonly<Record<string, QueryParam>> | undefined): Record<string, string | number | boolean | null> | undefined {
+  if (!params) return undefined;
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+}
+
+/** Embedded DuckDB, one database file (or ':memory:'), sessions in UTC with BigQuery's macros. */
+export class DuckDbWarehouse implements Warehouse {
+  readonly dialect = 'duckdb';
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path = ':memory:'): Promise<DuckDbWarehouse> {
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    for (const macro of DUCKDB_MACROS) await connection.run(macro);
+    return new DuckDbWarehouse(instance, connection);
+  }
+
+  async query(sql: string, params?: Readonly<Record<string, QueryParam>>): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(toDuckDbSql(sql), duckParams(params));
+    const names = reader.columnNames();
+    return reader.getRows().map((values) => Object.fromEntries(values.map((v, i) => [names[i]!, plain(v)])));
+  }
+
+  async *stream(sql: string, params?: Readonly<Record<string, QueryParam>>): AsyncIterable<Row> {
+    const result = await this.connection.stream(toDuckDbSql(sql), duckParams(params));
+    const names = result.columnNames();
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      for (const values of chunk.getRows()) yield Object.fromEntries(values.map((v, i) => [names[i]!, plain(v)]));
+    }
+  }
+
+  async ensureTable(spec: TableSpec): Promise<'created' | 'unchanged'> {
+    const existing = await this.query('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = @s AND table_name = @t ORDER BY ordinal_position', { s: spec.dataset, t: spec.name });
+    if (existing.length > 0) {
+      const drift = schemaDrift(spec, existing.map((c) => ({ name: String(c.column_name), type: FROM_DUCK[String(c.data_type)] ?? String(c.data_type) })));
+      if (drift.length > 0) throw new ConfigError(`table ${spec.dataset}.${spec.name} drifted from its definition: ${drift.join('; ')}`);
+      return 'unchanged';
+    }
+    const columns = spec.columns.map((c) => `"${c.name}" ${DUCK_TYPES[c.type]}${c.required ? ' NOT NULL' : ''}`).join(', ');
+    await this.connection.run(`CREATE SCHEMA IF NOT EXISTS "${spec.dataset}"`);
+    await this.connection.run(`CREATE TABLE "${spec.dataset}"."${spec.name}" (${columns})`);
+    return 'created';
+  }
+
+  async replaceRows(spec: TableSpec, key: Readonly<Record<string, QueryParam>>, rows: readonly Row[]): Promise<void> {
+    const table = `"${spec.dataset}"."${spec.name}"`;
+    const where = Object.keys(key).map((k) => `"${k}" = $${k}`).join(' AND ');
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await this.connection.run(`DELETE FROM ${table} WHERE ${where}`, duckParams(key));
+      if (rows.length > 0) {
+        const appender = await this.connection.createAppender(spec.name, spec.dataset);
+        for (const row of rows) {
+          for (const c of spec.columns) {
+            const v = row[c.name];
+            if (v === null || v === undefined) appender.appendNull();
+            else if (c.type === 'INT64') appender.appendBigInt(BigInt(v as number | string));
+            else if (c.type === 'FLOAT64') appender.appendDouble(Number(v));
+            else if (c.type === 'BOOL') appender.appendBoolean(Boolean(v));
+            else if (c.type === 'TIMESTAMP') appender.appendTimestamp(new DuckDBTimestampValue(BigInt(new Date(v as string | number | Date).getTime()) * 1000n));
+            else appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+          }
+          appender.endRow();
+        }
+        appender.closeSync();
+      }
+      await this.connection.run('COMMIT');
+    } catch (err) {
+      await this.connection.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+    return Promise.resolve();
+  }
+}

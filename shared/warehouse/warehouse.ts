@@ -1,0 +1,47 @@
+/**
+ * The warehouse the pipeline needs: BigQuery in the cloud, embedded DuckDB locally. SQL is written
+ * once in a BigQuery subset (see duckdb_dialect.ts); named parameters are `@name`.
+ */
+export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'TIMESTAMP' | 'DATE' | 'JSON';
+export type QueryParam = string | number | boolean | null | Date;
+export type Row = Record<string, unknown>;
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly required?: boolean;
+}
+
+export interface TableSpec {
+  /** BigQuery dataset, DuckDB schema. */
+  readonly dataset: string;
+  readonly name: string;
+  readonly columns: readonly ColumnSpec[];
+  readonly partitionBy?: { readonly column: string; readonly granularity: 'HOUR' | 'DAY' };
+  readonly clusterBy?: readonly string[];
+}
+
+export interface Warehouse {
+  readonly dialect: 'bigquery' | 'duckdb';
+  query(sql: string, params?: Readonly<Record<string, QueryParam>>): Promise<Row[]>;
+  /** Rows as they arrive, for results too large to hold. */
+  stream(sql: string, params?: Readonly<Record<string, QueryParam>>): AsyncIterable<Row>;
+  /** Creates the table if missing; 'unchanged' if it matches; a ConfigError naming the drift otherwise. */
+  ensureTable(spec: TableSpec): Promise<'created' | 'unchanged'>;
+  /** Atomically deletes the rows whose key columns equal `key` and inserts `rows`: a rerun changes nothing. */
+  replaceRows(spec: TableSpec, key: Readonly<Record<string, QueryParam>>, rows: readonly Row[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Differences between a table's actual columns and its spec, in words; [] when they match. */
+export function schemaDrift(spec: TableSpec, actual: readonly { name: string; type: string }[]): string[] {
+  const problems: string[] = [];
+  const byName = new Map(actual.map((c) => [c.name, c.type]));
+  for (const c of spec.columns) {
+    const t = byName.get(c.name);
+    if (t === undefined) problems.push(`column ${c.name} is missing`);
+    else if (t !== c.type) problems.push(`column ${c.name} is ${t}, expected ${c.type}`);
+  }
+  for (const c of actual) if (!spec.columns.some((s) => s.name === c.name)) problems.push(`unexpected column ${c.name}`);
+  return problems;
+}

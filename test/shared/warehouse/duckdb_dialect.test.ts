@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toDuckDbSql } from '../../../shared/warehouse/duckdb_dialect';
+import { DuckDbWarehouse } from '../../../shared/warehouse/duckdb_warehouse';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'sql');
+
+test('BigQuery-subset SQL rewrites to the golden DuckDB SQL', () => {
+  const bigquery = readFileSync(join(FIXTURES, 'dialect_cases.bigquery.sql'), 'utf8');
+  expect(toDuckDbSql(bigquery)).toBe(readFileSync(join(FIXTURES, 'dialect_cases.duckdb.sql'), 'utf8'));
+});
+
+test.each([
+  ['TIMESTAMP_TRUNC(TIMESTAMP_ADD(t, INTERVAL 1 HOUR), HOUR)', "date_trunc('hour', TIMESTAMP_ADD(t, INTERVAL 1 HOUR))"],
+  ['DATE_TRUNC(d, MONTH)', "date_trunc('month', d)"],
+  ['`d.t`', '"d"."t"'],
+  ["'it''s @not a param'", "'it''s @not a param'"],
+  ["date_trunc('hour', x)", "date_trunc('hour', x)"],
+  ['TIMESTAMP_TRUNC(TIMESTAMP_TRUNC(t, DAY), HOUR)', "date_trunc('hour', date_trunc('day', t))"],
+])('%s -> %s', (bigquery, duckdb) => {
+  expect(toDuckDbSql(bigquery)).toBe(duckdb);
+});
+
+describe('macros give DuckDB BigQuery\'s semantics', () => {
+  let wh: DuckDbWarehouse;
+  beforeAll(async () => {
+    wh = await DuckDbWarehouse.open();
+  });
+  afterAll(async () => {
+    await wh.close();
+  });
+
+  test.each([
+    ['SAFE_DIVIDE(1, 0)', null],
+    ['SAFE_DIVIDE(1, NULL)', null],
+    ['SAFE_DIVIDE(3, 2)', 1.5],
+    ['UNIX_SECONDS(TIMESTAMP_SECONDS(1795561200))', 1795561200],
+    ["CAST(TIMESTAMP_TRUNC(TIMESTAMP_SECONDS(1795563000), HOUR) AS STRING)", '2026-11-24 23:00:00'],
+    ['SAFE_CAST(\'12.5x\' AS FLOAT64)', null],
+    ['(SELECT LOGICAL_OR(x) FROM (SELECT FALSE AS x UNION ALL SELECT TRUE))', true],
+    ['ARRAY_LENGTH(GENERATE_TIMESTAMP_ARRAY(TIMESTAMP_SECONDS(0), TIMESTAMP_SECONDS(7200), INTERVAL 1 HOUR))', 3],
+  ])('%s = %j', async (expr, expected) => {
+    const [row] = await wh.query(`SELECT ${expr} AS v`);
+    expect(row!.v).toEqual(expected);
+  });
+});
