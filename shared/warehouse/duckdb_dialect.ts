@@ -17,7 +17,6 @@ export const DUCKDB_MACROS: readonly string[] = [
   'CREATE OR REPLACE MACRO timestamp_sub(t, i) AS t - i',
   'CREATE OR REPLACE MACRO timestamp_add(t, i) AS t + i',
   'CREATE OR REPLACE MACRO generate_timestamp_array(a, b, i) AS generate_series(a, b, i)',
-  'CREATE OR REPLACE MACRO percentile_cont(x, p) AS quantile_cont(x, p)',
 ];
 
 const TYPE_NAMES: Readonly<Record<string, string>> = { FLOAT64: 'DOUBLE', STRING: 'VARCHAR', BOOL: 'BOOLEAN', BYTES: 'BLOB' };
@@ -34,12 +33,47 @@ export function toDuckDbSql(sql: string): string {
         return (parts.length === 3 ? parts.slice(1) : parts).map((p) => `"${p}"`).join('.');
       })
       .replace(/\bSAFE_CAST\s*\(/gi, 'TRY_CAST(')
+      .replace(/\bCURRENT_TIMESTAMP\s*\(\s*\)/gi, 'current_timestamp')
+      // PERCENTILE_CONT(x, p) OVER (...): DuckDB's quantile_cont takes the same arguments, and a
+      // macro cannot carry an OVER clause.
+      .replace(/\bPERCENTILE_CONT\s*\(/gi, 'quantile_cont(')
       .replace(/\b(FLOAT64|STRING|BOOL|BYTES)\b/g, (t: string) => TYPE_NAMES[t]!)
       // Named parameters: BigQuery @name, DuckDB $name.
       .replace(/@([A-Za-z_]\w*)/g, '$$$1'),
   );
   for (const fn of TRUNC_FUNCTIONS) out = rewriteTrunc(out, fn);
-  return out;
+  return rewriteUnnestAlias(out);
+}
+
+/**
+ * `UNNEST(array) AS name` names the element column in BigQuery but the table in DuckDB, which
+ * needs a column alias list: -> `UNNEST(array) AS name_unnest(name)`.
+ */
+function rewriteUnnestAlias(sql: string): string {
+  const pattern = /\bUNNEST\s*\(/gi;
+  let out = sql;
+  let from = 0;
+  for (;;) {
+    pattern.lastIndex = from;
+    const match = pattern.exec(out);
+    if (!match) return out;
+    let depth = 0;
+    let close = -1;
+    for (let i = match.index + match[0].length - 1; i < out.length; i++) {
+      if (out[i] === '(') depth++;
+      else if (out[i] === ')' && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) throw new SyntaxError('UNNEST without a closing parenthesis');
+    const alias = /^\s+AS\s+([A-Za-z_]\w*)(?!\s*\()/i.exec(out.slice(close + 1));
+    if (alias) {
+      const start = close + 1;
+      out = `${out.slice(0, start)} AS ${alias[1]!}_unnest(${alias[1]!})${out.slice(start + alias[0].length)}`;
+    }
+    from = close + 1;
+  }
 }
 
 /** Applies `rewrite` to the parts of `sql` outside single-quoted string literals. */

@@ -17,6 +17,9 @@ test.each([
   ["'it''s @not a param'", "'it''s @not a param'"],
   ["date_trunc('hour', x)", "date_trunc('hour', x)"],
   ['TIMESTAMP_TRUNC(TIMESTAMP_TRUNC(t, DAY), HOUR)', "date_trunc('hour', date_trunc('day', t))"],
+  ['CROSS JOIN UNNEST(GENERATE_TIMESTAMP_ARRAY(a, b, INTERVAL 1 HOUR)) AS hour_ts', 'CROSS JOIN UNNEST(GENERATE_TIMESTAMP_ARRAY(a, b, INTERVAL 1 HOUR)) AS hour_ts_unnest(hour_ts)'],
+  ['FROM UNNEST(x) AS t(v)', 'FROM UNNEST(x) AS t(v)'],
+  ['TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 6 HOUR)', 'TIMESTAMP_SUB(current_timestamp, INTERVAL 6 HOUR)'],
 ])('%s -> %s', (bigquery, duckdb) => {
   expect(toDuckDbSql(bigquery)).toBe(duckdb);
 });
@@ -39,6 +42,7 @@ describe('macros give DuckDB BigQuery\'s semantics', () => {
     ['SAFE_CAST(\'12.5x\' AS FLOAT64)', null],
     ['(SELECT LOGICAL_OR(x) FROM (SELECT FALSE AS x UNION ALL SELECT TRUE))', true],
     ['ARRAY_LENGTH(GENERATE_TIMESTAMP_ARRAY(TIMESTAMP_SECONDS(0), TIMESTAMP_SECONDS(7200), INTERVAL 1 HOUR))', 3],
+    ['(SELECT COUNT(*) FROM (SELECT 1 AS k) CROSS JOIN UNNEST(GENERATE_TIMESTAMP_ARRAY(TIMESTAMP_SECONDS(0), TIMESTAMP_SECONDS(7200), INTERVAL 1 HOUR)) AS h WHERE h >= TIMESTAMP_SECONDS(3600))', 2],
   ])('%s = %j', async (expr, expected) => {
     const [row] = await wh.query(`SELECT ${expr} AS v`);
     expect(row!.v).toEqual(expected);

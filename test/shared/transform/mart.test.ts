@@ -1,0 +1,178 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FEATURE_NAMES, renderDataformInclude } from '../../../shared/features/feature_spec';
+import { percentileLinear } from '../../../shared/iforest/percentile';
+import type { RawPoolHour } from '../../../shared/raw/raw_record';
+import { RAW_COLUMNS } from '../../../shared/raw/raw_columns';
+import { rawPoolHourSchema } from '../../../shared/raw/raw_record';
+import { writeHour } from '../../../shared/raw/write_hour';
+import { localSources } from '../../../shared/config/sources';
+import { LocalFolderStore } from '../../../shared/storage/local_folder_store';
+import { ensureLocalRawView } from '../../../shared/transform/local_raw_view';
+import { compileDataform, runAssertions, runCompiledProject, type CompiledProject } from '../../../shared/transform/run_dataform_locally';
+import { DuckDbWarehouse } from '../../../shared/warehouse/duckdb_warehouse';
+
+const REPO = resolve(__dirname, '..', '..', '..');
+const DATAFORM = join(REPO, 'dataform');
+const H0 = Date.UTC(2026, 10, 1) / 1000;
+const HOURS = 30;
+const source = { ...localSources('http://127.0.0.1:1')[0]!, id: 'src' };
+
+/** Pool A: volume 100 + 10h, TVL 10,000 + 100h; no entity at hours 3 and 4; zero volume at 10; zero TVL at 12; a spike at 29. */
+const A = {
+  volume: (h: number) => (h === 10 ? 0 : h === 29 ? 5000 : 100 + 10 * h),
+  tvl: (h: number) => (h === 12 ? 0 : 10_000 + 100 * h),
+  present: (h: number) => h !== 3 && h !== 4,
+};
+
+function row(pool: string, h: number, v: { volume: number; tvl: number; block?: number; token0Volume?: number }): RawPoolHour {
+  return {
+    entity_id: `${pool}-${(H0 + h * 3600) / 3600}`, pool_id: pool, hour_start_unix: H0 + h * 3600, dex: 'uniswap', chain: 'ethereum', kind: 'uniswap-v3',
+    token0_id: '0x01', token0_symbol: 'AAA', token0_decimals: '18', token1_id: '0x02', token1_symbol: 'WETH', token1_decimals: '18', fee_tier: '3000',
+    tvl_usd: String(v.tvl), volume_usd: String(v.volume), fees_usd: String(v.volume * 0.003), volume_token0: String(v.token0Volume ?? v.volume / 2), volume_token1: String(v.volume / 2),
+    tx_count: String(v.volume > 0 ? 5 : 1), token0_price: '1', token1_price: '1', open: '1', high: '1.1', low: '0.9', close: '1',
+    liquidity: '1', reserve0: null, reserve1: null, block_number: v.block ?? 100, block_timestamp: H0 + h * 3600 + 3700,
+  };
+}
+
+let dir: string;
+let wh: DuckDbWarehouse;
+let compiled: CompiledProject;
+type MartRow = Record<string, number | string | boolean | null>;
+let mart: Map<string, MartRow>;
+const at = (pool: string, h: number) => mart.get(`${pool}@${new Date((H0 + h * 3600) * 1000).toISOString()}`)!;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mart-'));
+  const store = new LocalFolderStore(dir);
+  for (let h = 0; h < HOURS; h++) {
+    const rows: RawPoolHour[] = [];
+    if (A.present(h)) rows.push(row('0xaaaa', h, { volume: A.volume(h), tvl: A.tvl(h) }));
+    // Pool B: hour 0 came twice (blocks 100 and 200): the later block must win.
+    if (h === 0) rows.push(row('0xbbbb', 0, { volume: 1, tvl: 500, block: 100 }), row('0xbbbb', 0, { volume: 2, tvl: 600, block: 200 }));
+    if (h === 1) rows.push(row('0xbbbb', 1, { volume: 3, tvl: 650 }));
+    // Pool C: a mispriced hour (x20 TVL, back the next hour), negative TVL, USD zero with tokens.
+    const cTvl = h === 5 ? 20_000 : h === 8 ? -5 : 1000;
+    rows.push(row('0xcccc', h, { volume: h === 9 ? 0 : 50, tvl: cTvl, token0Volume: h === 9 ? 3 : undefined }));
+    await writeHour(store, source, { hourStart: H0 + h * 3600, rows, quarantined: [], block: { number: 100, timestamp: 0, hash: '' }, pages: 1, duplicateRows: 0, hasIndexingErrors: false }, new Date());
+  }
+  wh = await DuckDbWarehouse.open();
+  await ensureLocalRawView(wh, dir, true);
+  compiled = compileDataform(DATAFORM, { freshness_reference: new Date((H0 + HOURS * 3600) * 1000).toISOString() });
+  const result = await runCompiledProject(wh, compiled);
+  expect(result.failedAssertions).toEqual([]);
+  const rows = await wh.query('SELECT * FROM `dex_anomaly.mart_pool_features_labeled`');
+  mart = new Map(rows.map((r) => [`${String(r.pool_id)}@${String(r.hour_ts)}`, r as MartRow]));
+}, 60_000);
+
+afterAll(async () => {
+  await wh.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('an hour fetched twice gives one staging row: the later block', async () => {
+  const rows = await wh.query("SELECT volume_usd, tvl_usd, block_number FROM `dex_anomaly.stg_pool_hour` WHERE pool_id = '0xbbbb' AND hour_ts = TIMESTAMP_SECONDS(@t)", { t: H0 });
+  expect(rows).toEqual([{ volume_usd: 2, tvl_usd: 600, block_number: 200 }]);
+});
+
+test('one mart row per pool and hour on the filled grid, up to the newest hour', () => {
+  expect(mart.size).toBe(3 * HOURS);
+  expect(at('0xbbbb', 29)).toMatchObject({ has_entity: false, history_hours: 29, log_volume_usd: 0, log_tvl_usd: Math.log(1 + 650) });
+});
+
+test("a pool's first hour has no history: changes and the z-score are 0, the label false", () => {
+  expect(at('0xaaaa', 0)).toMatchObject({ history_hours: 0, tvl_change_1h: 0, tvl_change_24h: 0, volume_robust_z_7d: 0, y: false });
+  expect(at('0xaaaa', 0).log_volume_usd).toBeCloseTo(Math.log(101), 12);
+});
+
+test('a missing hour has zero flows and the TVL carried forward', () => {
+  const r = at('0xaaaa', 3);
+  expect(r).toMatchObject({ has_entity: false, log_volume_usd: 0, turnover: 0, log_tx_count: 0, fee_to_tvl: 0, price_range: 0, tvl_change_1h: 0 });
+  expect(r.log_tvl_usd).toBeCloseTo(Math.log(1 + A.tvl(2)), 12);
+  expect(at('0xaaaa', 5).tvl_change_1h).toBeCloseTo((A.tvl(5) - A.tvl(2)) / A.tvl(2), 12);
+});
+
+test('a zero-volume hour and a zero-TVL hour stay finite', () => {
+  expect(at('0xaaaa', 10)).toMatchObject({ has_entity: true, log_volume_usd: 0, turnover: 0 });
+  expect(at('0xaaaa', 12)).toMatchObject({ log_tvl_usd: 0, turnover: 0, fee_to_tvl: 0 });
+  // The hour after a zero TVL divides by zero: defined as no change.
+  expect(at('0xaaaa', 13).tvl_change_1h).toBe(0);
+});
+
+test('ratios and 24-hour changes equal the hand computation', () => {
+  const r = at('0xaaaa', 26);
+  expect(r.turnover).toBeCloseTo(A.volume(26) / A.tvl(26), 12);
+  expect(r.fee_to_tvl).toBeCloseTo((A.volume(26) * 0.003) / A.tvl(26), 12);
+  expect(r.tvl_change_24h).toBeCloseTo((A.tvl(26) - A.tvl(2)) / A.tvl(2), 12);
+  expect(r.price_range).toBeCloseTo(0.2, 12);
+  expect(r.log_tx_count).toBeCloseTo(Math.log(6), 12);
+});
+
+test('the robust z-score and the label use the pool\'s past only, hour by hour', () => {
+  const pastVolumes = Array.from({ length: 29 }, (_, h) => (A.present(h) ? A.volume(h) : 0));
+  const logs = pastVolumes.map((v) => Math.log(1 + v));
+  const median = percentileLinear(logs, 50);
+  const mad = percentileLinear(logs.map((x) => Math.abs(x - median)), 50);
+  const r = at('0xaaaa', 29);
+  expect(r.volume_robust_z_7d).toBeCloseTo((Math.log(5001) - median) / Math.max(1.4826 * mad, 0.1), 10);
+  expect(r.y).toBe(5000 > percentileLinear(pastVolumes, 90));
+  expect(r.y).toBe(true);
+  // Every hour against its own past: volume rises each hour, so most hours beat their past's
+  // 90th percentile; the zero-volume hour and the hours right after the gap do not.
+  for (let h = 1; h < HOURS; h++) {
+    const past = Array.from({ length: h }, (_, k) => (A.present(k) ? A.volume(k) : 0));
+    const volume = A.present(h) ? A.volume(h) : 0;
+    expect([h, at('0xaaaa', h).y]).toEqual([h, volume > percentileLinear(past, 90)]);
+  }
+  expect(at('0xaaaa', 10).y).toBe(false);
+});
+
+test('every feature is finite on every row', () => {
+  for (const r of mart.values()) for (const f of FEATURE_NAMES) expect(Number.isFinite(r[f])).toBe(true);
+});
+
+test('data-quality flags mark the suspect rows instead of dropping them', () => {
+  expect(at('0xcccc', 5).dq_mispriced_spike).toBe(true);
+  expect(at('0xcccc', 4).dq_mispriced_spike).toBe(false);
+  expect(at('0xcccc', 8).dq_negative_tvl).toBe(true);
+  expect(at('0xcccc', 9).dq_usd_zero_tokens_nonzero).toBe(true);
+  expect(at('0xcccc', 7)).toMatchObject({ dq_negative_tvl: false, dq_usd_zero_tokens_nonzero: false, dq_mispriced_spike: false });
+});
+
+describe('each assertion fails on data built to break it', () => {
+  test('a duplicated staging key', async () => {
+    await wh.query('INSERT INTO `dex_anomaly.stg_pool_hour` SELECT * FROM `dex_anomaly.stg_pool_hour` LIMIT 1');
+    expect((await runAssertions(wh, compiled)).map((f) => f.name)).toEqual(['dex_anomaly_stg_pool_hour_assertions_uniqueKey_0']);
+    await runCompiledProject(wh, compiled);
+  });
+
+  test('a null key in the mart', async () => {
+    await wh.query("UPDATE `dex_anomaly.mart_pool_features_labeled` SET pool_id = NULL WHERE pool_id = '0xcccc' AND history_hours = 3");
+    expect((await runAssertions(wh, compiled)).map((f) => f.name)).toEqual(['dex_anomaly_mart_pool_features_labeled_assertions_rowConditions']);
+    await runCompiledProject(wh, compiled);
+  });
+
+  test('a stale newest hour', async () => {
+    const later = compileDataform(DATAFORM, { freshness_reference: new Date((H0 + (HOURS + 12) * 3600) * 1000).toISOString() });
+    expect((await runAssertions(wh, later)).map((f) => f.name)).toEqual(['assert_freshness']);
+  });
+});
+
+describe('single sources of truth', () => {
+  test('the Dataform include is generated from the feature spec (run npm run gen:dataform)', () => {
+    expect(readFileSync(join(DATAFORM, 'includes', 'features.js'), 'utf8')).toBe(renderDataformInclude());
+  });
+
+  test('the raw columns follow the zod raw record', () => {
+    expect(RAW_COLUMNS.map((c) => c.name)).toEqual(Object.keys(rawPoolHourSchema.shape));
+  });
+
+  test.each(['stg_pool_hour', 'mart_pool_features_labeled', 'assert_freshness'])('compiled SQL of %s matches its golden file (UPDATE_GOLDENS=1 rewrites)', (name) => {
+    const pinned = compileDataform(DATAFORM, { freshness_reference: '2026-11-24T23:00:00Z' });
+    const action = [...pinned.tables, ...pinned.assertions].find((a) => a.target.name === name)!;
+    const golden = join(REPO, 'test', 'fixtures', 'dataform', `${name}.sql`);
+    if (process.env.UPDATE_GOLDENS === '1' || !existsSync(golden)) writeFileSync(golden, `${action.query.trim()}\n`);
+    expect(`${action.query.trim()}\n`).toBe(readFileSync(golden, 'utf8'));
+  });
+});
