@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ff from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { localSources } from '../../../shared/config/sources';
+import { NotReadyError } from '../../../shared/errors';
+import { createLoadHandler } from '../../../shared/load/load_handler';
+import { loadManifest } from '../../../shared/load/load_manifest';
+import { memoryLogger } from '../../../shared/logging';
+import { manifestKey, rawDataKey } from '../../../shared/raw/raw_layout';
+import { writeHour } from '../../../shared/raw/write_hour';
+import { LocalFolderStore } from '../../../shared/storage/local_folder_store';
+import { DuckDbWarehouse } from '../../../shared/warehouse/duckdb_warehouse';
+import type { HourFetch } from '../../../shared/subgraph/fetch_hour';
+
+const source = localSources('http://127.0.0.1:1')[0]!;
+const HOUR = Date.UTC(2026, 10, 24, 7) / 1000;
+let dir: string;
+let server: Server;
+let base: string;
+
+const fetched = (volume: string): HourFetch => ({
+  hourStart: HOUR,
+  rows: [{ entity_id: `0xaa-${HOUR / 3600}`, pool_id: '0xaa', hour_start_unix: HOUR, dex: 'uniswap', chain: 'ethereum', kind: 'uniswap-v3', token0_id: '0x1', token0_symbol: 'A', token0_decimals: '18', token1_id: '0x2', token1_symbol: 'B', token1_decimals: '18', fee_tier: '500', tvl_usd: '1000', volume_usd: volume, fees_usd: '0.5', volume_token0: '1', volume_token1: '1', tx_count: '3', token0_price: '1', token1_price: '1', open: '1', high: '1', low: '1', close: '1', liquidity: '1', reserve0: null, reserve1: null, block_number: 9, block_timestamp: HOUR + 3700 }],
+  quarantined: [],
+  block: { number: 9, timestamp: HOUR + 3700, hash: '0x9' },
+  pages: 1,
+  duplicateRows: 0,
+  hasIndexingErrors: false,
+});
+
+async function post(name: string): Promise<number> {
+  const res = await fetch(base, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': 'google.cloud.storage.object.v1.finalized', 'ce-source': '//storage.googleapis.com/projects/_/buckets/raw', 'ce-id': String(Math.random()), 'ce-subject': `objects/${name}` },
+    body: JSON.stringify({ bucket: 'raw', name, generation: '1' }),
+  });
+  return res.status;
+}
+
+async function logRows(): Promise<Record<string, unknown>[]> {
+  const wh = await DuckDbWarehouse.open(join(dir, 'wh.duckdb'));
+  try {
+    return await wh.query('SELECT source, hour_ts, rows FROM `dex_ops.ingestion_log` ORDER BY loaded_at');
+  } finally {
+    await wh.close();
+  }
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'load-'));
+  const name = `load_${Math.random().toString(36).slice(2)}`;
+  const handler = createLoadHandler({ DATA_STORE_URL: dir, WAREHOUSE: `duckdb:${join(dir, 'wh.duckdb')}` }, { logger: memoryLogger(), now: () => new Date('2026-11-24T08:10:00Z') });
+  // One DuckDB writer per file: the handler closes nothing, so each call here opens its own handler.
+  ff.cloudEvent(name, async (event: ff.CloudEvent<unknown>) => {
+    const result = await handler(event);
+    writeFileSync(join(dir, 'last-result.json'), JSON.stringify(result));
+  });
+  server = getTestServer(name);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterEach(async () => {
+  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a manifest event records the hour once, however often it is delivered', async () => {
+  await writeHour(new LocalFolderStore(dir), source, fetched('42'), new Date());
+  expect(await post(manifestKey(source.id, HOUR))).toBe(204);
+  expect(await post(manifestKey(source.id, HOUR))).toBe(204);
+  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  expect(await logRows()).toEqual([{ source: source.id, hour_ts: '2026-11-24T07:00:00.000Z', rows: 1 }]);
+});
+
+describe('loadManifest', () => {
+  const setup = async () => {
+    const store = new LocalFolderStore(dir);
+    const warehouse = await DuckDbWarehouse.open();
+    const { ensureLocalRawView } = await import('../../../shared/transform/local_raw_view');
+    const deps = { store, warehouse, ensureRawTable: () => ensureLocalRawView(warehouse, dir, true), now: () => new Date(), logger: memoryLogger() };
+    return { store, warehouse, deps };
+  };
+
+  test('after a load the raw rows are queryable and the log has the hour', async () => {
+    const { store, warehouse, deps } = await setup();
+    await writeHour(store, source, fetched('42'), new Date());
+    const result = await loadManifest(deps, manifestKey(source.id, HOUR));
+    expect(result).toMatchObject({ status: 'loaded', source: source.id, hour: '2026-11-24T07:00:00.000Z', rows: 1 });
+    expect(await warehouse.query('SELECT pool_id, volume_usd, source, hour FROM `dex_raw.raw_pool_hour`')).toEqual([{ pool_id: '0xaa', volume_usd: '42', source: source.id, hour: '07' }]);
+    await warehouse.close();
+  });
+
+  test('objects that do not match the manifest are a retryable error; other keys are ignored', async () => {
+    const { store, warehouse, deps } = await setup();
+    await writeHour(store, source, fetched('42'), new Date());
+    await store.write(rawDataKey(source.id, HOUR), Buffer.from('tampered'));
+    const err = await loadManifest(deps, manifestKey(source.id, HOUR)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotReadyError);
+    expect((err as Error).message).toContain('does not match manifest');
+    expect(await loadManifest(deps, rawDataKey(source.id, HOUR))).toEqual({ status: 'ignored', key: rawDataKey(source.id, HOUR) });
+    await warehouse.close();
+  });
+
+  test('an invalid manifest is refused, naming the problem', async () => {
+    const { store, warehouse, deps } = await setup();
+    await store.write(manifestKey(source.id, HOUR), Buffer.from('{"schema_version": 2}'));
+    await expect(loadManifest(deps, manifestKey(source.id, HOUR))).rejects.toThrow(`manifest ${manifestKey(source.id, HOUR)} is invalid`);
+    await warehouse.close();
+  });
+
+  test('a manifest replaced by a newer fetch of the hour is skipped', async () => {
+    const { store, warehouse, deps } = await setup();
+    await writeHour(store, source, fetched('42'), new Date());
+    const oldManifest = (await store.read(manifestKey(source.id, HOUR)))!.data;
+    await writeHour(store, source, fetched('43'), new Date());
+    // The event of the old manifest arrives late: its data object no longer matches, the manifest changed.
+    const staleStore = Object.assign(Object.create(store) as LocalFolderStore, {
+      reads: 0,
+      async read(this: LocalFolderStore & { reads: number }, key: string) {
+        if (key === manifestKey(source.id, HOUR) && this.reads++ === 0) return { data: oldManifest, generation: '1' };
+        return store.read(key);
+      },
+    });
+    expect(await loadManifest({ ...deps, store: staleStore }, manifestKey(source.id, HOUR))).toEqual({ status: 'superseded', key: manifestKey(source.id, HOUR) });
+    await warehouse.close();
+  });
+});
