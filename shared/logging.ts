@@ -36,3 +36,9 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/** A logger that writes nothing (quiet inner steps of a command that reports for itself). */
+export const silentLogger: Logger = {
+  log: () => undefined,
+  child: () => silentLogger,
+};
