@@ -1,5 +1,6 @@
 import { BigQuery, type BigQueryOptions, type Query } from '@google-cloud/bigquery';
 import { ConfigError, UpstreamError } from '../errors';
+import { RAW_COLUMNS, RAW_PARTITION_COLUMNS } from '../raw/raw_columns';
 import { rawExternalTableDefinition, replaceRowsSql, tableDefinition } from './bigquery_sql';
 import { schemaDrift, type ColumnType, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
 
@@ -83,10 +84,14 @@ export class BigQueryWarehouse implements Warehouse {
         await table.create(definition);
         return 'created';
       }
-      const meta: unknown = (await table.getMetadata())[0];
-      const actual = (meta as { externalDataConfiguration?: { sourceUris?: string[] } }).externalDataConfiguration?.sourceUris;
+      const meta = (await table.getMetadata())[0] as { externalDataConfiguration?: { sourceUris?: string[] }; schema?: { fields?: { name: string; type: string }[] } };
+      const actual = meta.externalDataConfiguration?.sourceUris;
       const expected = (definition.externalDataConfiguration as { sourceUris: string[] }).sourceUris;
       if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new ConfigError(`external table ${dataset}.${name} reads ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+      // The partition columns are added by BigQuery from the path; compare the file columns only.
+      const fileFields = (meta.schema?.fields ?? []).filter((f) => !RAW_PARTITION_COLUMNS.some((p) => p.name === f.name)).map((f) => ({ name: f.name, type: FROM_BQ[f.type] ?? f.type }));
+      const drift = fileFields.length > 0 ? schemaDrift({ dataset, name, columns: RAW_COLUMNS }, fileFields) : [];
+      if (drift.length > 0) throw new ConfigError(`external table ${dataset}.${name} drifted from the raw record: ${drift.join('; ')}`);
       return 'unchanged';
     } catch (err) {
       if (err instanceof ConfigError) throw err;
