@@ -71,16 +71,7 @@ function rewriteUnnestAlias(sql: string): string {
     pattern.lastIndex = from;
     const match = pattern.exec(out);
     if (!match) return out;
-    let depth = 0;
-    let close = -1;
-    for (let i = match.index + match[0].length - 1; i < out.length; i++) {
-      if (out[i] === '(') depth++;
-      else if (out[i] === ')' && --depth === 0) {
-        close = i;
-        break;
-      }
-    }
-    if (close < 0) throw new SyntaxError('UNNEST without a closing parenthesis');
+    const { close } = callExtent(out, match.index + match[0].length - 1, 'UNNEST');
     const alias = /^\s+AS\s+([A-Za-z_]\w*)(?!\s*\()/i.exec(out.slice(close + 1));
     if (alias) {
       const start = close + 1;
@@ -110,21 +101,7 @@ function rewriteTrunc(sql: string, fn: string): string {
     const match = pattern.exec(out);
     if (!match) return out;
     const open = match.index + match[0].length - 1;
-    let depth = 0;
-    let lastComma = -1;
-    let close = -1;
-    for (let i = open; i < out.length; i++) {
-      const ch = out[i];
-      if (ch === '(') depth++;
-      else if (ch === ')') {
-        depth--;
-        if (depth === 0) {
-          close = i;
-          break;
-        }
-      } else if (ch === ',' && depth === 1) lastComma = i;
-    }
-    if (close < 0) throw new SyntaxError(`${fn} without a closing parenthesis`);
+    const { close, lastComma } = callExtent(out, open, fn);
     const unit = lastComma < 0 ? '' : out.slice(lastComma + 1, close).trim();
     if (!DATE_PARTS.has(unit.toUpperCase())) {
       from = open + 1;
@@ -135,4 +112,17 @@ function rewriteTrunc(sql: string, fn: string): string {
     // Continue inside the replacement: the truncated expression may hold another call.
     from = match.index + "date_trunc('".length;
   }
+}
+
+/** Where the call whose '(' is at `open` closes, and its last top-level comma (-1 if none). */
+function callExtent(sql: string, open: number, what: string): { close: number; lastComma: number } {
+  let depth = 0;
+  let lastComma = -1;
+  for (let i = open; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return { close: i, lastComma };
+    else if (ch === ',' && depth === 1) lastComma = i;
+  }
+  throw new SyntaxError(`${what} without a closing parenthesis`);
 }
