@@ -5,7 +5,6 @@ import { jsonLogger, type Logger } from '../logging';
 import { openObjectStore } from '../storage/open_store';
 import { ensureLocalRawView } from '../transform/local_raw_view';
 import { BigQueryWarehouse } from '../warehouse/bigquery_warehouse';
-import { DuckDbWarehouse } from '../warehouse/duckdb_warehouse';
 import type { Warehouse } from '../warehouse/warehouse';
 import { loadManifest, type LoadResult } from './load_manifest';
 
@@ -42,6 +41,8 @@ export function createLoadHandler(env: Readonly<Record<string, string | undefine
         const bq = new BigQueryWarehouse(e.GOOGLE_CLOUD_PROJECT, e.BIGQUERY_LOCATION);
         return { wh: bq, ensureRaw: () => bq.ensureRawExternalTable('dex_raw', 'raw_pool_hour', `${store.url}/raw`) };
       }
+      // Loaded only when asked for: a BigQuery deployment never touches the native DuckDB addon.
+      const { DuckDbWarehouse } = await import('../warehouse/duckdb_warehouse');
       const duck = await DuckDbWarehouse.open(e.WAREHOUSE.slice('duckdb:'.length));
       return { wh: duck, ensureRaw: () => ensureLocalRawView(duck, store.url, true) };
     })());
