@@ -1,6 +1,8 @@
 /** The simulated DEX market the local subgraph serves: plain data, no GraphQL. */
 
-export const HOUR_SECONDS = 3600;
+import { HOUR_SECONDS } from '../../shared/hours';
+
+export { HOUR_SECONDS };
 export { SUBGRAPH_KINDS, type SubgraphKind } from '../../shared/subgraph/kinds';
 import type { SubgraphKind } from '../../shared/subgraph/kinds';
 

@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseCliArgs } from '../../scripts/cli_args';
+import { lastFullHour } from '../../shared/hours';
 import { HOUR_SECONDS, SUBGRAPH_KINDS } from '../market/market';
 import { simulateMarket } from '../market/simulate_market';
 import { marketData, startLocalSubgraph, type ServedData } from './local_subgraph_server';
@@ -37,10 +38,6 @@ const argsSchema = z.object({
   replay: z.string().optional(),
 });
 
-/** The last full hour before now: the newest hour a real subgraph would have complete. */
-export function lastFullHour(nowMs = Date.now()): number {
-  return Math.floor(nowMs / 1000 / HOUR_SECONDS) * HOUR_SECONDS - HOUR_SECONDS;
-}
 
 async function main(): Promise<void> {
   const a = parseCliArgs(argsSchema);
@@ -50,7 +47,7 @@ async function main(): Promise<void> {
     data = loadReplay(a.replay);
     what = `recorded data from ${a.replay}`;
   } else {
-    const market = simulateMarket({ seed: a.seed, pools: a.pools, days: a.days, endHour: a.end ?? lastFullHour() });
+    const market = simulateMarket({ seed: a.seed, pools: a.pools, days: a.days, endHour: a.end ?? lastFullHour(new Date()) });
     if (a.truth) writeFileSync(a.truth, JSON.stringify({ seed: a.seed, startTime: market.startTime, hours: market.hours, anomalies: market.truth }, null, 2) + '\n');
     data = marketData(market);
     what = `${a.pools} simulated pools per subgraph (seed ${a.seed}, ${market.truth.length} injected anomalies)`;

@@ -3,7 +3,8 @@ import { manifestKey } from '../raw/raw_layout';
 import { writeHour } from '../raw/write_hour';
 import { withRetries, type RetryDeps, type RetryPolicy } from '../retry';
 import type { ObjectStore } from '../storage/object_store';
-import { fetchHour, iso } from '../subgraph/fetch_hour';
+import { iso } from '../hours';
+import { fetchHour } from '../subgraph/fetch_hour';
 import type { SubgraphClient } from '../subgraph/subgraph_client';
 import { HOUR_SECONDS } from './plan_hours';
 

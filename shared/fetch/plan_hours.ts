@@ -1,9 +1,6 @@
-export const HOUR_SECONDS = 3600;
+import { HOUR_SECONDS } from '../hours';
 
-/** The newest hour that has fully ended at `now` (unix seconds of its start). */
-export function lastFullHour(now: Date): number {
-  return Math.floor(now.getTime() / 1000 / HOUR_SECONDS) * HOUR_SECONDS - HOUR_SECONDS;
-}
+export { HOUR_SECONDS, lastFullHour } from '../hours';
 
 /**
  * Hours still to fetch for a source, oldest first: from the hour after its watermark (or

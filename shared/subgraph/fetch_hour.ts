@@ -1,4 +1,5 @@
 import type { Source } from '../config/sources';
+import { HOUR_SECONDS, iso } from '../hours';
 import { NotReadyError, UpstreamError } from '../errors';
 import type { QuarantinedRow, RawPoolHour } from '../raw/raw_record';
 import { graphErrorToAppError } from './graph_errors';
@@ -7,7 +8,6 @@ import { toRawRecord, type BlockRef } from './row_schemas';
 import type { SubgraphClient } from './subgraph_client';
 
 export const PAGE_SIZE = 1000;
-export const HOUR_SECONDS = 3600;
 
 export interface HourFetch {
   readonly hourStart: number;
@@ -96,8 +96,4 @@ export async function fetchHour(client: SubgraphClient, source: Source, hourStar
     cursor = last.id;
   }
   return { hourStart, rows, quarantined, block, pages, duplicateRows, hasIndexingErrors };
-}
-
-export function iso(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
