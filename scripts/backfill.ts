@@ -8,37 +8,39 @@
  * LOCAL_SUBGRAPH_URL, SECRETS_BACKEND...); --store and --subgraph override it.
  */
 import { z } from 'zod';
-import { parseCliArgs } from './cli_args';
+import { CliUsageError, parseCliArgs, runCli } from './cli_args';
+import { withLocalDefaults } from './local_defaults';
 import { backfill, formatProgress, hoursBetween } from '../shared/fetch/backfill';
 import { parseFetchConfig } from '../shared/fetch/fetch_config';
 import { HOUR_SECONDS } from '../shared/fetch/plan_hours';
+import { subgraphClientFor } from '../shared/pipeline/fetch_sources';
 import { realRetryDeps } from '../shared/retry';
-import { envSecrets } from '../shared/secrets/secrets';
-import { secretManagerSecrets } from '../shared/secrets/secret_manager_secrets';
+import { openSecrets } from '../shared/secrets/open_secrets';
 import { openObjectStore } from '../shared/storage/open_store';
-import { createSubgraphClient, endpointUrl } from '../shared/subgraph/subgraph_client';
 
 const day = /^\d{4}-\d{2}-\d{2}$/;
-const when = z.string().refine((s) => day.test(s) || (!Number.isNaN(Date.parse(s)) && Date.parse(s) % 3_600_000 === 0), 'must be YYYY-MM-DD or a whole UTC hour');
-const argsSchema = z.object({ source: z.string().min(1), from: when, to: when, store: z.string().optional(), subgraph: z.url().optional() });
+const when = z.string().refine((s) => (day.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))) || (!day.test(s) && !Number.isNaN(Date.parse(s)) && Date.parse(s) % 3_600_000 === 0), 'must be a date YYYY-MM-DD or a whole UTC hour such as 2026-11-24T07:00:00Z');
+const argsSchema = z.object({
+  source: z.string().min(1).describe('source id, e.g. uniswap-v3-ethereum'),
+  from: when.describe('first day or hour (UTC)'),
+  to: when.describe('last day or hour (UTC), inclusive'),
+  store: z.string().optional().describe('store URL (default: $DATA_STORE_URL, else data/lake)'),
+  subgraph: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as http://127.0.0.1:8000' }).optional().describe('base URL of a local subgraph (npm run subgraph:local)'),
+});
 
 async function main(): Promise<void> {
-  const a = parseCliArgs(argsSchema);
-  const env = { ...process.env, ...(a.store ? { DATA_STORE_URL: a.store } : {}), ...(a.subgraph ? { LOCAL_SUBGRAPH_URL: a.subgraph } : {}) };
+  const a = parseCliArgs(argsSchema, process.argv.slice(2), {
+    usage: 'npm run backfill -- --source <id> --from <YYYY-MM-DD | ISO hour> --to <YYYY-MM-DD | ISO hour> [--store <url>] [--subgraph <url>]',
+    summary: 'Fetches every hour of the range into the raw layer with a progress bar; resumes after an interrupt.',
+  });
+  const env = withLocalDefaults({ ...process.env, ...(a.store ? { DATA_STORE_URL: a.store } : {}), ...(a.subgraph ? { LOCAL_SUBGRAPH_URL: a.subgraph, DEX_SOURCES: undefined, DEX_SOURCES_FILE: undefined } : {}) });
   const config = parseFetchConfig(env);
   const source = config.sources.find((s) => s.id === a.source);
-  if (!source) {
-    console.error(`--source: no source '${a.source}' (configured: ${config.sources.map((s) => s.id).join(', ')})`);
-    process.exit(2);
-  }
+  if (!source) throw new CliUsageError(`--source: no source '${a.source}' (configured: ${config.sources.map((s) => s.id).join(', ')})`);
   const from = day.test(a.from) ? Date.parse(`${a.from}T00:00:00Z`) / 1000 : Date.parse(a.from) / 1000;
   const to = day.test(a.to) ? Date.parse(`${a.to}T23:00:00Z`) / 1000 : Date.parse(a.to) / 1000;
-  if (to < from) {
-    console.error('--to is before --from');
-    process.exit(2);
-  }
-  const secrets = config.secretsBackend === 'secret-manager' ? secretManagerSecrets(config.projectId!) : envSecrets(env);
-  const { url } = await endpointUrl(source, secrets);
+  if (to < from) throw new CliUsageError(`--to (${a.to}) is before --from (${a.from})`);
+  const secrets = await openSecrets(config.secretsBackend, config.projectId, env);
   const interrupt = { requested: false };
   process.on('SIGINT', () => {
     interrupt.requested = true;
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
   let lastLine = 0;
   const result = await backfill(source, hoursBetween(from, to), {
     store: openObjectStore(config.storeUrl),
-    client: createSubgraphClient(source.id, url, { timeoutMs: config.timeoutMs }),
+    client: await subgraphClientFor(source, config, { secrets }),
     retryPolicy: config.retryPolicy,
     retryDeps: realRetryDeps,
     now: () => new Date(),
@@ -65,7 +67,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ severity: 'INFO', message: `backfill of ${source.id} ${interrupt.requested ? 'interrupted' : 'finished'}`, hours: result.done, skipped: result.skipped, rows: result.rows, quarantined: result.quarantined, requests: result.requests, seconds: Math.round(result.elapsedMs / 100) / 10, from: new Date(from * 1000).toISOString(), to: new Date((to + HOUR_SECONDS) * 1000).toISOString() }));
 }
 
-void main().catch((err: unknown) => {
-  console.error(JSON.stringify({ severity: 'ERROR', message: (err as Error).message }));
-  process.exit(1);
-});
+void runCli(main);

@@ -3,37 +3,43 @@
  *
  * The pipeline on embedded defaults, no cloud and no internet: simulates a market and serves it as
  * the three subgraphs (in-process, on a free port), fetches every hour of the window into the
- * local raw folder, loads each hour's manifest into DuckDB, and builds the feature mart. Train and
- * score join this run as their issues land. The injected anomalies are written to <store>/truth.json.
+ * local raw folder, loads each hour's manifest into DuckDB, and builds the feature mart, through
+ * the same use-cases the functions call. The injected anomalies are written to <store>/truth.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { simulateMarket } from '../local/market/simulate_market';
 import { startLocalSubgraph } from '../local/subgraph/local_subgraph_server';
-import { localSources } from '../shared/config/sources';
+import { parseFetchConfig } from '../shared/fetch/fetch_config';
 import { HOUR_SECONDS, lastFullHour } from '../shared/fetch/plan_hours';
-import { runFetch } from '../shared/fetch/run_fetch';
-import { loadManifest } from '../shared/load/load_manifest';
 import { jsonLogger, silentLogger } from '../shared/logging';
-import { DEFAULT_RETRY_POLICY, realRetryDeps } from '../shared/retry';
-import { LocalFolderStore } from '../shared/storage/local_folder_store';
-import { createSubgraphClient } from '../shared/subgraph/subgraph_client';
-import { ensureLocalRawView } from '../shared/transform/local_raw_view';
-import { compileDataform, runCompiledProject } from '../shared/transform/run_dataform_locally';
+import { fetchSources } from '../shared/pipeline/fetch_sources';
+import { loadAllManifests } from '../shared/pipeline/load_objects';
+import { transformLocally } from '../shared/pipeline/transform';
+import { realRetryDeps } from '../shared/retry';
+import { envSecrets } from '../shared/secrets/secrets';
+import { openObjectStore } from '../shared/storage/open_store';
+import { parseStoreUrl } from '../shared/storage/store_url';
 import { DuckDbWarehouse } from '../shared/warehouse/duckdb_warehouse';
-import { parseCliArgs } from './cli_args';
+import { parseCliArgs, runCli } from './cli_args';
+import { LOCAL_DEFAULTS } from './local_defaults';
+
+const argsSchema = z.object({
+  pools: z.coerce.number().int().min(1).max(5000).default(200).describe('simulated pools per subgraph'),
+  days: z.coerce.number().int().min(1).max(60).default(7).describe('days of hourly history'),
+  seed: z.coerce.number().int().min(0).default(1).describe('simulation seed'),
+  store: z.string().default(process.env.DATA_STORE_URL ?? LOCAL_DEFAULTS.DATA_STORE_URL).describe('local folder for raw data, the warehouse and truth.json'),
+});
 
 async function main(): Promise<void> {
-  const a = parseCliArgs(
-    z.object({
-      pools: z.coerce.number().int().min(1).max(5000).default(200),
-      days: z.coerce.number().int().min(1).max(60).default(7),
-      seed: z.coerce.number().int().min(0).default(1),
-      store: z.string().default(process.env.DATA_STORE_URL ?? 'data/lake'),
-    }),
-  );
-  const root = resolve(a.store);
+  const a = parseCliArgs(argsSchema, process.argv.slice(2), {
+    usage: 'npm run local -- [--pools 200] [--days 7] [--seed 1] [--store data/lake]',
+    summary: 'Simulate -> local subgraph -> fetch -> load -> feature mart, on embedded defaults (no cloud, no network).',
+  });
+  const location = parseStoreUrl(a.store);
+  if (location.kind !== 'folder') throw new Error(`--store: the local pipeline writes a local folder, not '${a.store}'`);
+  const root = location.path;
   mkdirSync(root, { recursive: true });
   const logger = jsonLogger(undefined, { component: 'local' });
   const now = new Date();
@@ -41,21 +47,14 @@ async function main(): Promise<void> {
   const market = simulateMarket({ seed: a.seed, pools: a.pools, days: a.days, endHour: end });
   writeFileSync(join(root, 'truth.json'), JSON.stringify({ seed: a.seed, anomalies: market.truth }, null, 2));
   const subgraph = await startLocalSubgraph({ market });
-  const store = new LocalFolderStore(root);
+  const store = openObjectStore(root);
   const warehouse = await DuckDbWarehouse.open(join(root, 'warehouse.duckdb'));
   try {
-    const sources = localSources(`http://127.0.0.1:${subgraph.port}`);
+    const config = parseFetchConfig({ DATA_STORE_URL: root, LOCAL_SUBGRAPH_URL: `http://127.0.0.1:${subgraph.port}` });
     const started = Date.now();
-    const fetched = await runFetch(
-      sources,
-      {
-        store,
-        now: () => now,
-        logger: silentLogger,
-        retryPolicy: DEFAULT_RETRY_POLICY,
-        retryDeps: realRetryDeps,
-        clientFor: (s) => Promise.resolve(createSubgraphClient(s.id, 'url' in s.endpoint ? s.endpoint.url : '')),
-      },
+    const fetched = await fetchSources(
+      config,
+      { store, secrets: envSecrets({}), logger: silentLogger, retryDeps: realRetryDeps, now: () => now },
       { maxHoursPerSource: a.days * 24, startHour: end - (a.days * 24 - 1) * HOUR_SECONDS },
     );
     const hours = fetched.sources.reduce((n, s) => n + s.fetched.length, 0);
@@ -63,14 +62,10 @@ async function main(): Promise<void> {
     logger.log(fetched.ok ? 'INFO' : 'ERROR', 'fetch done', { hours, rows, seconds: Math.round((Date.now() - started) / 100) / 10 });
     if (!fetched.ok) throw new Error(`fetch failed: ${JSON.stringify(fetched.sources.filter((s) => s.error))}`);
 
-    let loaded = 0;
-    for (const manifest of await store.list('manifests/')) {
-      const result = await loadManifest({ store, warehouse, ensureRawTable: () => ensureLocalRawView(warehouse, root, true), now: () => new Date(), logger: silentLogger }, manifest.key);
-      if (result.status === 'loaded') loaded++;
-    }
-    logger.log('INFO', 'load done', { manifests: loaded });
+    const loaded = await loadAllManifests({ store, storeUrl: root, warehouse, logger: silentLogger, now: () => new Date() });
+    logger.log('INFO', 'load done', { manifests: loaded.loaded });
 
-    const transform = await runCompiledProject(warehouse, compileDataform(resolve(__dirname, '..', 'dataform'), { freshness_reference: new Date((end + HOUR_SECONDS) * 1000).toISOString() }));
+    const transform = await transformLocally(warehouse, root, resolve(__dirname, '..', 'dataform'), { freshness_reference: new Date((end + HOUR_SECONDS) * 1000).toISOString() });
     const [summary] = await warehouse.query('SELECT COUNT(*) AS row_count, COUNTIF(y) AS labelled_high_volume, COUNTIF(dq_mispriced_spike) AS suspected_mispricing FROM `dex_anomaly.mart_pool_features_labeled`');
     logger.log(transform.failedAssertions.length === 0 ? 'INFO' : 'ERROR', 'transform done', { tables: transform.tables, failedAssertions: transform.failedAssertions, mart: summary });
     logger.log('INFO', `local pipeline finished: data in ${root} (DuckDB: warehouse.duckdb), injected anomalies in truth.json`, { injectedAnomalies: market.truth.length });
@@ -81,7 +76,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((err: unknown) => {
-  console.error(JSON.stringify({ severity: 'ERROR', message: (err as Error).message }));
-  process.exit(1);
-});
+void runCli(main);

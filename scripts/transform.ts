@@ -4,30 +4,34 @@
  * Compiles the Dataform project (dataform/) and runs it on embedded DuckDB over the local raw
  * folder: staging, the feature mart, then every assertion. Exits 1 if an assertion fails.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseCliArgs } from './cli_args';
-import { ensureLocalRawView } from '../shared/transform/local_raw_view';
-import { compileDataform, runCompiledProject } from '../shared/transform/run_dataform_locally';
+import { parseCliArgs, runCli } from './cli_args';
+import { LOCAL_DEFAULTS } from './local_defaults';
+import { isoHourVar } from '../shared/config/env';
+import { transformLocally } from '../shared/pipeline/transform';
+import { parseStoreUrl } from '../shared/storage/store_url';
 import { DuckDbWarehouse } from '../shared/warehouse/duckdb_warehouse';
 
 const argsSchema = z.object({
-  store: z.string().default(process.env.DATA_STORE_URL ?? 'data/lake'),
-  db: z.string().optional(),
-  'freshness-reference': z.string().optional(),
+  store: z.string().default(process.env.DATA_STORE_URL ?? LOCAL_DEFAULTS.DATA_STORE_URL).describe('local raw folder (store URL)'),
+  db: z.string().optional().describe('DuckDB file (default: <store>/warehouse.duckdb)'),
+  'freshness-reference': isoHourVar.optional().describe('time the freshness assertion measures against (default: now)'),
 });
 
 async function main(): Promise<void> {
-  const a = parseCliArgs(argsSchema);
-  const root = resolve(a.store);
-  mkdirSync(root, { recursive: true });
-  const dbPath = a.db ?? join(root, 'warehouse.duckdb');
+  const a = parseCliArgs(argsSchema, process.argv.slice(2), {
+    usage: 'npm run transform -- [--store data/lake] [--db <file>] [--freshness-reference <ISO hour>]',
+    summary: 'Runs the Dataform project (staging, feature mart, assertions) on embedded DuckDB over the local raw folder.',
+  });
+  const store = parseStoreUrl(a.store);
+  if (store.kind !== 'folder') throw new Error(`--store: the local transform reads a local folder, not '${a.store}'`);
+  mkdirSync(store.path, { recursive: true });
+  const dbPath = a.db ?? join(store.path, 'warehouse.duckdb');
   const warehouse = await DuckDbWarehouse.open(dbPath);
   try {
-    await ensureLocalRawView(warehouse, root, existsSync(join(root, 'raw')));
-    const compiled = compileDataform(resolve(__dirname, '..', 'dataform'), a['freshness-reference'] ? { freshness_reference: a['freshness-reference'] } : {});
-    const result = await runCompiledProject(warehouse, compiled);
+    const result = await transformLocally(warehouse, store.path, resolve(__dirname, '..', 'dataform'), a['freshness-reference'] ? { freshness_reference: a['freshness-reference'] } : {});
     console.log(JSON.stringify({ severity: result.failedAssertions.length > 0 ? 'ERROR' : 'INFO', message: 'transform finished', db: dbPath, ...result }));
     if (result.failedAssertions.length > 0) process.exitCode = 1;
   } finally {
@@ -35,7 +39,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((err: unknown) => {
-  console.error(JSON.stringify({ severity: 'ERROR', message: (err as Error).message }));
-  process.exit(1);
-});
+void runCli(main);

@@ -1,9 +1,8 @@
 /**
  * Cloud Function `fetch` (HTTP, called hourly by Cloud Scheduler): pulls every missing complete
- * hour of each configured subgraph into the raw layer. Configuration comes from the environment
- * (see shared/fetch/fetch_config.ts); a bad configuration fails the instance at start-up.
+ * hour of each configured subgraph into the raw layer. Configuration: shared/fetch/fetch_config.ts.
  */
 import * as ff from '@google-cloud/functions-framework';
-import { createFetchHandler } from '../../shared/fetch/fetch_handler';
+import { createFetchFunction } from './handler';
 
-ff.http('fetch', createFetchHandler(process.env));
+ff.http('fetch', createFetchFunction(process.env));

@@ -4,9 +4,6 @@
  * external table and records the ingestion in dex_ops.ingestion_log.
  */
 import * as ff from '@google-cloud/functions-framework';
-import { createLoadHandler } from '../../shared/load/load_handler';
+import { createLoadFunction } from './handler';
 
-const handle = createLoadHandler(process.env);
-ff.cloudEvent('load', async (event: ff.CloudEvent<unknown>) => {
-  await handle(event);
-});
+ff.cloudEvent('load', createLoadFunction(process.env));

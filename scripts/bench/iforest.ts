@@ -12,7 +12,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseCliArgs } from '../cli_args';
+import { parseCliArgs, runCli } from '../cli_args';
 import { averagePrecision, rocAuc } from '../../shared/metrics/ranking';
 import { createImplementation, IMPLEMENTATIONS } from './implementations';
 import { readF64, streamF64Rows, writeNormalF64 } from './raw_f64';
@@ -112,4 +112,7 @@ function round6(v: number): number {
   return Math.round(v * 1e6) / 1e6;
 }
 
-main();
+void runCli(() => {
+  main();
+  return Promise.resolve();
+});

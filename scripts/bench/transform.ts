@@ -20,7 +20,7 @@ import { LocalFolderStore } from '../../shared/storage/local_folder_store';
 import { ensureLocalRawView } from '../../shared/transform/local_raw_view';
 import { compileDataform, runCompiledProject } from '../../shared/transform/run_dataform_locally';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
-import { parseCliArgs } from '../cli_args';
+import { parseCliArgs, runCli } from '../cli_args';
 
 const END = Date.parse('2026-11-24T23:00:00Z') / 1000;
 const REPO = resolve(__dirname, '..', '..');
@@ -69,11 +69,19 @@ async function one(pools: number, days: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const a = parseCliArgs(z.object({ pools: z.string().default('500,2000'), days: z.coerce.number().positive().default(30), one: z.coerce.number().int().optional() }));
+  const a = parseCliArgs(
+    z.object({
+      pools: z.string().regex(/^\d+(,\d+)*$/, 'must be pool counts separated by commas, e.g. 500,2000').default('500,2000').describe('pools per subgraph, one run each'),
+      days: z.coerce.number().positive().default(30).describe('days of history'),
+      one: z.coerce.number().int().optional().describe('(internal) run one size in this process'),
+    }),
+    process.argv.slice(2),
+    { usage: 'npm run bench:transform -- [--pools 500,2000] [--days 30]', summary: 'Time and peak memory of the Dataform transform (staging + mart) on DuckDB, one child process per size.' },
+  );
   if (a.one !== undefined) return one(a.one, a.days);
   for (const pools of a.pools.split(',').map(Number)) {
     process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', __filename, '--one', String(pools), '--days', String(a.days)], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 24 }));
   }
 }
 
-void main();
+void runCli(main);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { SUBGRAPH_KINDS } from '../subgraph/kinds';
+import { parseOrThrow } from '../validation';
 
 export const GATEWAY_BASE_URL = 'https://gateway.thegraph.com';
 
@@ -49,14 +50,9 @@ const sourcesSchema = z
     });
   });
 
-/** Parses a source list; an invalid one fails with the field's path and the reason. */
-export function parseSources(input: unknown): Source[] {
-  const parsed = sourcesSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`invalid source list at '${issue.path.join('.')}': ${issue.message}`);
-  }
-  return parsed.data;
+/** Parses a source list; an invalid one fails with the variable, the field's path and the reason. */
+export function parseSources(input: unknown, origin = 'source list'): Source[] {
+  return parseOrThrow(sourcesSchema, input, `invalid ${origin}`, (m) => new ConfigError(m), (path) => `at '${path}'`);
 }
 
 /**

@@ -1,21 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_SOURCES, localSources, parseSources, type Source } from '../config/sources';
+import { baseEnvShape, isCloudRuntime, isoHourVar, parseEnv, parseJsonVar, type Env } from '../config/env';
 import { ConfigError } from '../errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry';
 import { DEFAULT_TIMEOUT_MS } from '../subgraph/subgraph_client';
 
-const isoHour = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && Date.parse(s) % 3_600_000 === 0, 'must be a whole UTC hour such as 2026-11-24T00:00:00Z');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as http://127.0.0.1:8000' });
 
-const envSchema = z.object({
-  DATA_STORE_URL: z.string().min(1).default('data/lake'),
-  DEX_SOURCES: z.string().optional(),
-  DEX_SOURCES_FILE: z.string().optional(),
-  LOCAL_SUBGRAPH_URL: z.url().optional(),
-  SECRETS_BACKEND: z.enum(['env', 'secret-manager']).default('env'),
-  GOOGLE_CLOUD_PROJECT: z.string().optional(),
+/** Everything the fetch function and the backfill CLI read from the environment. */
+export const fetchEnvSchema = z.object({
+  ...baseEnvShape,
+  DEX_SOURCES: z.string().min(1).optional(),
+  DEX_SOURCES_FILE: z.string().min(1).optional(),
+  LOCAL_SUBGRAPH_URL: httpUrl.optional(),
   FETCH_MAX_HOURS_PER_RUN: z.coerce.number().int().min(1).max(24 * 31).default(24),
-  FETCH_START_HOUR: isoHour.optional(),
+  FETCH_START_HOUR: isoHourVar.optional(),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_TIMEOUT_MS),
   FETCH_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   FETCH_RETRY_BASE_MS: z.coerce.number().int().min(0).default(DEFAULT_RETRY_POLICY.baseDelayMs),
@@ -33,24 +33,23 @@ export interface FetchConfig {
   readonly retryPolicy: RetryPolicy;
 }
 
-/** Reads the fetch function's configuration; anything wrong fails in one line naming the variable. */
-export function parseFetchConfig(env: Readonly<Record<string, string | undefined>>): FetchConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`invalid configuration ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const e = parsed.data;
-  if (e.SECRETS_BACKEND === 'secret-manager' && !e.GOOGLE_CLOUD_PROJECT) throw new ConfigError('invalid configuration GOOGLE_CLOUD_PROJECT: required when SECRETS_BACKEND=secret-manager');
+/** Reads the fetch configuration; anything wrong fails at start-up naming the variable. */
+export function parseFetchConfig(env: Env): FetchConfig {
+  const e = parseEnv(fetchEnvSchema, env);
+  const secretsBackend = e.SECRETS_BACKEND ?? 'env';
+  if (secretsBackend === 'secret-manager' && !e.GOOGLE_CLOUD_PROJECT) throw new ConfigError('invalid configuration GOOGLE_CLOUD_PROJECT: required when SECRETS_BACKEND=secret-manager');
+  const given = (['DEX_SOURCES', 'DEX_SOURCES_FILE', 'LOCAL_SUBGRAPH_URL'] as const).filter((name) => e[name] !== undefined);
+  if (given.length > 1) throw new ConfigError(`invalid configuration: ${given.join(' and ')} are both set; set only one source list`);
+  if (e.LOCAL_SUBGRAPH_URL && isCloudRuntime(env)) throw new ConfigError('invalid configuration LOCAL_SUBGRAPH_URL: the local subgraph is for local runs; set DEX_SOURCES in the cloud');
   let sources: Source[];
   if (e.LOCAL_SUBGRAPH_URL) sources = localSources(e.LOCAL_SUBGRAPH_URL.replace(/\/$/, ''));
-  else if (e.DEX_SOURCES) sources = parseSources(parseJson(e.DEX_SOURCES, 'DEX_SOURCES'));
-  else if (e.DEX_SOURCES_FILE) sources = parseSources(parseJson(readFileSync(e.DEX_SOURCES_FILE, 'utf8'), 'DEX_SOURCES_FILE'));
+  else if (e.DEX_SOURCES) sources = parseSources(parseJsonVar(e.DEX_SOURCES, 'DEX_SOURCES'), 'DEX_SOURCES');
+  else if (e.DEX_SOURCES_FILE) sources = parseSources(parseJsonVar(readSourcesFile(e.DEX_SOURCES_FILE), 'DEX_SOURCES_FILE'), 'DEX_SOURCES_FILE');
   else sources = parseSources(DEFAULT_SOURCES);
   return {
     storeUrl: e.DATA_STORE_URL,
     sources,
-    secretsBackend: e.SECRETS_BACKEND,
+    secretsBackend,
     projectId: e.GOOGLE_CLOUD_PROJECT,
     maxHoursPerRun: e.FETCH_MAX_HOURS_PER_RUN,
     startHour: e.FETCH_START_HOUR ? Date.parse(e.FETCH_START_HOUR) / 1000 : undefined,
@@ -59,10 +58,10 @@ export function parseFetchConfig(env: Readonly<Record<string, string | undefined
   };
 }
 
-function parseJson(text: string, name: string): unknown {
+function readSourcesFile(path: string): string {
   try {
-    return JSON.parse(text);
+    return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`invalid configuration ${name}: not JSON (${(err as Error).message})`);
+    throw new ConfigError(`invalid configuration DEX_SOURCES_FILE: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseOrThrow } from '../validation';
 import { z } from 'zod';
 import { canonicalJson } from '../canonical_json';
 import { ModelFileError } from '../errors';
@@ -139,15 +140,10 @@ export function parseModelFile(text: string): IsolationForest {
   if (header.schemaVersion !== MODEL_SCHEMA_VERSION) {
     throw new ModelFileError(`model file schema version ${JSON.stringify(header.schemaVersion)} is not supported; this build reads version ${MODEL_SCHEMA_VERSION}`);
   }
-  const parsed = envelopeSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ModelFileError(`model file field '${issue.path.join('.')}': ${issue.message}`);
-  }
+  const env = parseOrThrow(envelopeSchema, raw, 'model file field', (m) => new ModelFileError(m));
   const { checksum, ...unsigned } = raw as Envelope;
   if (checksumOf(unsigned) !== checksum) throw new ModelFileError('model file checksum does not match its content: the file was altered or corrupted');
 
-  const env = parsed.data;
   if (env.featureNames.length !== new Set(env.featureNames).size) throw new ModelFileError('model file field \'featureNames\': a name appears twice');
   if (env.training.featureStats && env.training.featureStats.length !== env.featureNames.length) {
     throw new ModelFileError(`model file field 'training.featureStats': ${env.training.featureStats.length} entries for ${env.featureNames.length} features`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../errors';
+import { parseOrThrow } from '../validation';
 
 /** Training options, validated so a bad option fails with the option's name before any work. */
 export const trainOptionsSchema = z
@@ -24,16 +25,11 @@ export type TrainOptions = z.input<typeof trainOptionsSchema>;
 export type ResolvedTrainOptions = z.output<typeof trainOptionsSchema>;
 
 export function parseTrainOptions(options: TrainOptions | undefined): ResolvedTrainOptions {
-  const parsed = trainOptionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.path.length === 0) throw new InvalidInputError(`invalid Isolation Forest options: ${issue.message}`);
-    throw new InvalidInputError(`invalid Isolation Forest option '${issue.path.join('.')}': ${issue.message}`);
-  }
-  if (parsed.data.extensionLevel !== undefined && parsed.data.kind !== 'extended') {
+  const parsed = parseOrThrow(trainOptionsSchema, options ?? {}, 'invalid Isolation Forest option', (m) => new InvalidInputError(m));
+  if (parsed.extensionLevel !== undefined && parsed.kind !== 'extended') {
     throw new InvalidInputError("invalid Isolation Forest option 'extensionLevel': only applies to kind 'extended'");
   }
-  return parsed.data;
+  return parsed;
 }
 
 /** Rows per tree exactly as scikit-learn resolves `max_samples`. */

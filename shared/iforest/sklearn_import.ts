@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelFileError } from '../errors';
+import { parseOrThrow } from '../validation';
 import { positionalFeatureNames } from './feature_matrix';
 import type { ForestArrays } from './forest_arrays';
 import { IsolationForest } from './isolation_forest';
@@ -37,12 +38,7 @@ export type SklearnExport = z.infer<typeof sklearnExportSchema>;
  * named f0..f{n-1} unless names are given (sklearn exports carry positions only).
  */
 export function importSklearnForest(json: unknown, featureNames?: readonly string[]): IsolationForest {
-  const parsed = sklearnExportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ModelFileError(`not a scikit-learn forest export: '${issue.path.join('.')}': ${issue.message}`);
-  }
-  const exp = parsed.data;
+  const exp = parseOrThrow(sklearnExportSchema, json, 'not a scikit-learn forest export:', (m) => new ModelFileError(m));
   const names = featureNames ?? positionalFeatureNames(exp.n_features);
   if (names.length !== exp.n_features) {
     throw new ModelFileError(`the export has ${exp.n_features} features but ${names.length} names were given`);

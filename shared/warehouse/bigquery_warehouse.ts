@@ -1,6 +1,7 @@
 import { BigQuery, type BigQueryOptions, type Query } from '@google-cloud/bigquery';
 import { ConfigError, UpstreamError } from '../errors';
 import { RAW_COLUMNS, RAW_PARTITION_COLUMNS } from '../raw/raw_columns';
+import { parseStoreUrl } from '../storage/store_url';
 import { rawExternalTableDefinition, replaceRowsSql, tableDefinition } from './bigquery_sql';
 import { schemaDrift, type ColumnType, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
 
@@ -44,7 +45,17 @@ export class BigQueryWarehouse implements Warehouse {
 
   async *stream(sql: string, params?: Readonly<Record<string, QueryParam>>): AsyncIterable<Row> {
     const stream = this.bq.createQueryStream({ query: sql, params: params ? { ...params } : undefined, location: this.location, useLegacySql: false });
-    for await (const row of stream as AsyncIterable<Row>) yield Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
+    try {
+      for await (const row of stream as AsyncIterable<Row>) yield Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
+    } catch (err) {
+      throw wrap(err, 'stream');
+    }
+  }
+
+  async exposeRawLayer(storeUrl: string): Promise<void> {
+    const store = parseStoreUrl(storeUrl);
+    if (store.kind !== 'gcs') throw new ConfigError(`BigQuery reads the raw layer from GCS only; DATA_STORE_URL is '${storeUrl}'`);
+    await this.ensureRawExternalTable('dex_raw', 'raw_pool_hour', `${store.url}/raw`);
   }
 
   private async ensureDataset(name: string): Promise<void> {

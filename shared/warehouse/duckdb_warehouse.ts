@@ -1,5 +1,9 @@
 import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../errors';
+import { parseStoreUrl } from '../storage/store_url';
+import { ensureLocalRawView } from '../transform/local_raw_view';
 import { DUCKDB_MACROS, toDuckDbSql } from './duckdb_dialect';
 import { schemaDrift, type ColumnType, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
 
@@ -92,6 +96,12 @@ export class DuckDbWarehouse implements Warehouse {
       await this.connection.run('ROLLBACK');
       throw err;
     }
+  }
+
+  async exposeRawLayer(storeUrl: string): Promise<void> {
+    const store = parseStoreUrl(storeUrl);
+    if (store.kind !== 'folder') throw new ConfigError(`DuckDB reads the raw layer from a local folder only; DATA_STORE_URL is '${storeUrl}'`);
+    await ensureLocalRawView(this, store.path, existsSync(join(store.path, 'raw')));
   }
 
   close(): Promise<void> {

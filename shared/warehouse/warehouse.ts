@@ -30,6 +30,12 @@ export interface Warehouse {
   ensureTable(spec: TableSpec): Promise<'created' | 'unchanged'>;
   /** Atomically deletes the rows whose key columns equal `key` and inserts `rows`: a rerun changes nothing. */
   replaceRows(spec: TableSpec, key: Readonly<Record<string, QueryParam>>, rows: readonly Row[]): Promise<void>;
+  /**
+   * Makes the raw layer of the store at `storeUrl` queryable as `dex_raw.raw_pool_hour`: a
+   * BigQuery external table over gs://.../raw, or a DuckDB view over a local folder. Created if
+   * missing, checked if present; the engine-specific part stays behind the port.
+   */
+  exposeRawLayer(storeUrl: string): Promise<void>;
   close(): Promise<void>;
 }
 

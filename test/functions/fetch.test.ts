@@ -8,7 +8,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { HOUR_SECONDS } from '../../local/market/market';
 import { GATEWAY_MESSAGES } from '../../local/subgraph/faults';
 import { startLocalSubgraph, type LocalSubgraph } from '../../local/subgraph/local_subgraph_server';
-import { createFetchHandler } from '../../shared/fetch/fetch_handler';
+import { createFetchFunction } from '../../functions/fetch/handler';
 import { memoryLogger } from '../../shared/logging';
 import { decodeJsonlGzip } from '../../shared/raw/jsonl_gzip';
 import { hourManifestSchema } from '../../shared/raw/hour_manifest';
@@ -25,17 +25,20 @@ const sleeps: number[] = [];
 const NOW = new Date((TEST_END_HOUR + HOUR_SECONDS + 600) * 1000);
 const START = TEST_END_HOUR - 5 * HOUR_SECONDS;
 let functionCount = 0;
+let logger = memoryLogger();
 
 /** Registers a fresh fetch function over a fresh folder and serves it on a free port. */
 async function deploy(env: Record<string, string> = {}): Promise<void> {
   if (server as Server | undefined) await closeDeployment();
   dir = mkdtempSync(join(tmpdir(), 'fetch-fn-'));
+  logger = memoryLogger();
   const name = `fetch_${functionCount++}`;
   ff.http(
     name,
-    createFetchHandler(
-      { LOCAL_SUBGRAPH_URL: `http://127.0.0.1:${sg.port}`, DATA_STORE_URL: dir, FETCH_START_HOUR: new Date(START * 1000).toISOString(), FETCH_RETRY_ATTEMPTS: '3', SUBGRAPH_TIMEOUT_MS: '300', ...env },
-      { now: () => NOW, logger: memoryLogger(), retryDeps: { sleep: (ms) => { sleeps.push(ms); return Promise.resolve(); }, random: () => 0.5 } },
+    createFetchFunction(
+      // A timeout far above any healthy answer on a loaded machine: only the hang fault reaches it.
+      { LOCAL_SUBGRAPH_URL: `http://127.0.0.1:${sg.port}`, DATA_STORE_URL: dir, FETCH_START_HOUR: new Date(START * 1000).toISOString(), FETCH_RETRY_ATTEMPTS: '3', SUBGRAPH_TIMEOUT_MS: '20000', ...env },
+      { now: () => NOW, logger, retryDeps: { sleep: (ms: number) => { sleeps.push(ms); return Promise.resolve(); }, random: () => 0.5 } },
     ),
   );
   server = getTestServer(name);
@@ -122,6 +125,9 @@ test('HTTP 429 and 5xx are retried (respecting Retry-After) and the run succeeds
 });
 
 test('a hanging subgraph times out, is retried, and the run succeeds', async () => {
+  // The hang never answers, so the timeout's length does not decide the outcome; 2 s leaves the
+  // healthy retry a wide margin on a loaded machine.
+  await deploy({ SUBGRAPH_TIMEOUT_MS: '2000' });
   sg.faults.add({ fault: { kind: 'hang' }, subgraph: 'sushiswap-v3', times: 1 });
   expect((await call()).status).toBe(200);
 });
@@ -190,4 +196,18 @@ test('bad indexers are retried, then reported as a retryable 502', async () => {
   const failed = body.sources.find((s) => s.source === 'sushiswap-v2-ethereum')!;
   expect(failed.error).toMatchObject({ retryable: true });
   expect(failed.error!.message).toContain('Unavailable(missing block: 19000500, latest: 19000400)');
+});
+
+test('one structured log line per invocation, with status and trace id', async () => {
+  const res = await fetch(base, { method: 'POST', headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+  expect(res.status).toBe(200);
+  const summary = logger.lines.filter((l) => l.function === 'fetch' && typeof l.httpRequest === 'object');
+  expect(summary).toHaveLength(1);
+  expect(summary[0]).toMatchObject({ severity: 'INFO', message: 'fetch POST / -> 200', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', httpRequest: { requestMethod: 'POST', status: 200 } });
+});
+
+test('a bad configuration fails at cold start, naming the variable', () => {
+  expect(() => createFetchFunction({ LOCAL_SUBGRAPH_URL: 'localhost:8000', DATA_STORE_URL: dir })).toThrow('invalid configuration LOCAL_SUBGRAPH_URL: must be an http:// or https:// URL');
+  expect(() => createFetchFunction({ LOCAL_SUBGRAPH_URL: `http://127.0.0.1:${sg.port}` })).toThrow('invalid configuration DATA_STORE_URL: required');
+  expect(() => createFetchFunction({ K_SERVICE: 'fetch', DATA_STORE_URL: dir, SECRETS_BACKEND: 'secret-manager', GOOGLE_CLOUD_PROJECT: 'p' })).toThrow(`DATA_STORE_URL: '${dir}' is local; in the cloud it must be gs://bucket[/prefix]`);
 });

@@ -50,7 +50,8 @@ test('the real fetch function bundles, carries its queries, pins its Google clie
   const fetchFn = built.find((b) => b.name === 'fetch')!;
   expect(Object.keys(fetchFn.dependencies).sort()).toEqual(['@google-cloud/functions-framework', '@google-cloud/secret-manager', '@google-cloud/storage']);
   expect(readFileSync(join(fetchFn.dir, 'queries', 'pool_hour_page.graphql'), 'utf8')).toContain('poolHourDatas');
-  const script = `require(${JSON.stringify(join(fetchFn.dir, 'index.js'))});
+  const script = `process.env.DATA_STORE_URL = 'memory://build-test';
+require(${JSON.stringify(join(fetchFn.dir, 'index.js'))});
 process.stdout.write(typeof require('@google-cloud/functions-framework/testing').getFunction('fetch'));`;
   expect(execFileSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8' })).toBe('function');
 });

@@ -118,7 +118,7 @@ test.each<[TrainOptions, string]>([
   [{ contamination: 0.7 }, "invalid Isolation Forest option 'contamination'"],
   [{ extensionLevel: 2 }, "invalid Isolation Forest option 'extensionLevel': only applies to kind 'extended'"],
   [{ kind: 'extended' as const, extensionLevel: 6 }, "'extensionLevel': 6 exceeds features per tree - 1 (5)"],
-  [JSON.parse('{"trees": 10}') as TrainOptions, 'invalid Isolation Forest options: Unrecognized key: "trees"'],
+  [JSON.parse('{"trees": 10}') as TrainOptions, 'invalid Isolation Forest option: Unrecognized key: "trees"'],
 ])('option %j is rejected: %s', (options, message) => {
   expect(() => IsolationForest.fit(matrix, options)).toThrow(message);
 });

@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ff from '@google-cloud/functions-framework';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { localSources } from '../../../shared/config/sources';
 import { NotReadyError } from '../../../shared/errors';
-import { createLoadHandler } from '../../../shared/load/load_handler';
 import { loadManifest } from '../../../shared/load/load_manifest';
 import { memoryLogger } from '../../../shared/logging';
 import { manifestKey, rawDataKey } from '../../../shared/raw/raw_layout';
@@ -19,8 +14,6 @@ import type { HourFetch } from '../../../shared/subgraph/fetch_hour';
 const source = localSources('http://127.0.0.1:1')[0]!;
 const HOUR = Date.UTC(2026, 10, 24, 7) / 1000;
 let dir: string;
-let server: Server;
-let base: string;
 
 const fetched = (volume: string): HourFetch => ({
   hourStart: HOUR,
@@ -32,48 +25,11 @@ const fetched = (volume: string): HourFetch => ({
   hasIndexingErrors: false,
 });
 
-async function post(name: string): Promise<number> {
-  const res = await fetch(base, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': 'google.cloud.storage.object.v1.finalized', 'ce-source': '//storage.googleapis.com/projects/_/buckets/raw', 'ce-id': String(Math.random()), 'ce-subject': `objects/${name}` },
-    body: JSON.stringify({ bucket: 'raw', name, generation: '1' }),
-  });
-  return res.status;
-}
-
-async function logRows(): Promise<Record<string, unknown>[]> {
-  const wh = await DuckDbWarehouse.open(join(dir, 'wh.duckdb'));
-  try {
-    return await wh.query('SELECT source, hour_ts, rows FROM `dex_ops.ingestion_log` ORDER BY loaded_at');
-  } finally {
-    await wh.close();
-  }
-}
-
-beforeEach(async () => {
+beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'load-'));
-  const name = `load_${Math.random().toString(36).slice(2)}`;
-  const handler = createLoadHandler({ DATA_STORE_URL: dir, WAREHOUSE: `duckdb:${join(dir, 'wh.duckdb')}` }, { logger: memoryLogger(), now: () => new Date('2026-11-24T08:10:00Z') });
-  // One DuckDB writer per file: the handler closes nothing, so each call here opens its own handler.
-  ff.cloudEvent(name, async (event: ff.CloudEvent<unknown>) => {
-    const result = await handler(event);
-    writeFileSync(join(dir, 'last-result.json'), JSON.stringify(result));
-  });
-  server = getTestServer(name);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
-afterEach(async () => {
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
-});
-
-test('a manifest event records the hour once, however often it is delivered', async () => {
-  await writeHour(new LocalFolderStore(dir), source, fetched('42'), new Date());
-  expect(await post(manifestKey(source.id, HOUR))).toBe(204);
-  expect(await post(manifestKey(source.id, HOUR))).toBe(204);
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  expect(await logRows()).toEqual([{ source: source.id, hour_ts: '2026-11-24T07:00:00.000Z', rows: 1 }]);
 });
 
 describe('loadManifest', () => {

@@ -116,5 +116,5 @@ test.each([
 test('openObjectStore gives one shared memory store per name, and a folder for a path', () => {
   expect(openObjectStore('memory://shared')).toBe(openObjectStore('memory://shared'));
   expect(openObjectStore('data/raw').url).toBe(join(process.cwd(), 'data/raw'));
-  expect(() => openObjectStore('s3://bucket')).toThrow("unsupported store URL 's3://bucket'");
+  expect(() => openObjectStore('s3://bucket')).toThrow("'s3://bucket' looks like a URL of an unsupported kind");
 });
