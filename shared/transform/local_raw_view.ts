@@ -1,7 +1,7 @@
 import { RAW_COLUMNS, RAW_PARTITION_COLUMNS } from '../raw/raw_columns';
+import { duckdbType } from '../warehouse/column_types';
 import type { Warehouse } from '../warehouse/warehouse';
 
-const DUCK: Readonly<Record<string, string>> = { STRING: 'VARCHAR', INT64: 'BIGINT', DATE: 'DATE' };
 
 /**
  * The local counterpart of the BigQuery external table: a DuckDB view `dex_raw.raw_pool_hour`
@@ -13,11 +13,11 @@ export async function ensureLocalRawView(warehouse: Warehouse, rawRoot: string, 
   await warehouse.query('DROP VIEW IF EXISTS dex_raw.raw_pool_hour');
   await warehouse.query('DROP TABLE IF EXISTS dex_raw.raw_pool_hour');
   if (!hasFiles) {
-    const columns = [...RAW_COLUMNS, ...RAW_PARTITION_COLUMNS].map((c) => `"${c.name}" ${DUCK[c.type]!}`).join(', ');
+    const columns = [...RAW_COLUMNS, ...RAW_PARTITION_COLUMNS].map((c) => `"${c.name}" ${duckdbType(c.type)}`).join(', ');
     await warehouse.query(`CREATE TABLE dex_raw.raw_pool_hour (${columns})`);
     return;
   }
-  const columns = RAW_COLUMNS.map((c) => `'${c.name}': '${DUCK[c.type]!}'`).join(', ');
+  const columns = RAW_COLUMNS.map((c) => `'${c.name}': '${duckdbType(c.type)}'`).join(', ');
   const glob = `${rawRoot.replace(/'/g, "''")}/raw/source=*/dt=*/hour=*/*.jsonl.gz`;
   await warehouse.query(
     `CREATE VIEW dex_raw.raw_pool_hour AS SELECT * FROM read_json('${glob}', format = 'newline_delimited', compression = 'gzip', hive_partitioning = true, columns = {${columns}})`,

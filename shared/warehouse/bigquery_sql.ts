@@ -1,5 +1,6 @@
 import { RAW_COLUMNS, RAW_PARTITION_COLUMNS } from '../raw/raw_columns';
-import type { ColumnType, TableSpec } from './warehouse';
+import { bigqueryApiType } from './column_types';
+import type { TableSpec } from './warehouse';
 
 /**
  * The statements and table definitions the BigQuery adapter sends, as pure functions: checked
@@ -21,8 +22,6 @@ export function replaceRowsSql(spec: TableSpec, keyColumns: readonly string[]): 
   ].join('\n');
 }
 
-const HIVE_TYPES: Readonly<Partial<Record<ColumnType, string>>> = { STRING: 'STRING', DATE: 'DATE', INT64: 'INTEGER' };
-
 /**
  * The external table over raw/: gzip JSONL with hive partitions source/dt/hour read from the path,
  * the raw record's declared schema (nothing auto-detected), and a partition filter not required
@@ -30,7 +29,7 @@ const HIVE_TYPES: Readonly<Partial<Record<ColumnType, string>>> = { STRING: 'STR
  */
 export function rawExternalTableDefinition(rawUriPrefix: string): Record<string, unknown> {
   const prefix = rawUriPrefix.replace(/\/$/, '');
-  const partitions = RAW_PARTITION_COLUMNS.map((c) => `{${c.name}:${HIVE_TYPES[c.type]!}}`).join('/');
+  const partitions = RAW_PARTITION_COLUMNS.map((c) => `{${c.name}:${bigqueryApiType(c.type)}}`).join('/');
   return {
     externalDataConfiguration: {
       sourceFormat: 'NEWLINE_DELIMITED_JSON',
@@ -38,7 +37,7 @@ export function rawExternalTableDefinition(rawUriPrefix: string): Record<string,
       sourceUris: [`${prefix}/*`],
       ignoreUnknownValues: false,
       hivePartitioningOptions: { mode: 'CUSTOM', sourceUriPrefix: `${prefix}/${partitions}`, requirePartitionFilter: false },
-      schema: { fields: RAW_COLUMNS.map((c) => ({ name: c.name, type: c.type === 'INT64' ? 'INTEGER' : c.type, mode: 'NULLABLE' })) },
+      schema: { fields: RAW_COLUMNS.map((c) => ({ name: c.name, type: bigqueryApiType(c.type), mode: 'NULLABLE' })) },
     },
   };
 }
@@ -46,7 +45,7 @@ export function rawExternalTableDefinition(rawUriPrefix: string): Record<string,
 /** A native table's definition: schema, time partitioning and clustering. */
 export function tableDefinition(spec: TableSpec): Record<string, unknown> {
   return {
-    schema: { fields: spec.columns.map((c) => ({ name: c.name, type: c.type === 'INT64' ? 'INTEGER' : c.type === 'FLOAT64' ? 'FLOAT' : c.type === 'BOOL' ? 'BOOLEAN' : c.type, mode: c.required ? 'REQUIRED' : 'NULLABLE' })) },
+    schema: { fields: spec.columns.map((c) => ({ name: c.name, type: bigqueryApiType(c.type), mode: c.required ? 'REQUIRED' : 'NULLABLE' })) },
     ...(spec.partitionBy ? { timePartitioning: { type: spec.partitionBy.granularity, field: spec.partitionBy.column } } : {}),
     ...(spec.clusterBy ? { clustering: { fields: [...spec.clusterBy] } } : {}),
   };

@@ -3,9 +3,9 @@ import { ConfigError, UpstreamError } from '../errors';
 import { RAW_COLUMNS, RAW_PARTITION_COLUMNS } from '../raw/raw_columns';
 import { parseStoreUrl } from '../storage/store_url';
 import { rawExternalTableDefinition, replaceRowsSql, tableDefinition } from './bigquery_sql';
-import { schemaDrift, type ColumnType, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
+import { fromBigqueryType } from './column_types';
+import { schemaDrift, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
 
-const FROM_BQ: Readonly<Record<string, ColumnType>> = { STRING: 'STRING', INTEGER: 'INT64', INT64: 'INT64', FLOAT: 'FLOAT64', FLOAT64: 'FLOAT64', BOOLEAN: 'BOOL', BOOL: 'BOOL', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', JSON: 'JSON' };
 
 function plain(value: unknown): unknown {
   if (value && typeof value === 'object' && 'value' in value && typeof (value).value === 'string') {
@@ -74,7 +74,7 @@ export class BigQueryWarehouse implements Warehouse {
         return 'created';
       }
       const meta: unknown = (await table.getMetadata())[0];
-      const fields = ((meta as { schema?: { fields?: { name: string; type: string }[] } }).schema?.fields ?? []).map((f) => ({ name: f.name, type: FROM_BQ[f.type] ?? f.type }));
+      const fields = ((meta as { schema?: { fields?: { name: string; type: string }[] } }).schema?.fields ?? []).map((f) => ({ name: f.name, type: fromBigqueryType(f.type) }));
       const drift = schemaDrift(spec, fields);
       if (drift.length > 0) throw new ConfigError(`table ${spec.dataset}.${spec.name} drifted from its definition: ${drift.join('; ')}`);
       return 'unchanged';
@@ -100,7 +100,7 @@ export class BigQueryWarehouse implements Warehouse {
       const expected = (definition.externalDataConfiguration as { sourceUris: string[] }).sourceUris;
       if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new ConfigError(`external table ${dataset}.${name} reads ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
       // The partition columns are added by BigQuery from the path; compare the file columns only.
-      const fileFields = (meta.schema?.fields ?? []).filter((f) => !RAW_PARTITION_COLUMNS.some((p) => p.name === f.name)).map((f) => ({ name: f.name, type: FROM_BQ[f.type] ?? f.type }));
+      const fileFields = (meta.schema?.fields ?? []).filter((f) => !RAW_PARTITION_COLUMNS.some((p) => p.name === f.name)).map((f) => ({ name: f.name, type: fromBigqueryType(f.type) }));
       const drift = fileFields.length > 0 ? schemaDrift({ dataset, name, columns: RAW_COLUMNS }, fileFields) : [];
       if (drift.length > 0) throw new ConfigError(`external table ${dataset}.${name} drifted from the raw record: ${drift.join('; ')}`);
       return 'unchanged';
@@ -113,7 +113,8 @@ export class BigQueryWarehouse implements Warehouse {
   async replaceRows(spec: TableSpec, key: Readonly<Record<string, QueryParam>>, rows: readonly Row[]): Promise<void> {
     const params: Record<string, unknown> = { rows: rows.map((r) => Object.fromEntries(spec.columns.map((c) => [c.name, r[c.name] ?? null]))) };
     for (const [k, v] of Object.entries(key)) params[`key_${k}`] = v;
-    const types = { rows: [Object.fromEntries(spec.columns.map((c) => [c.name, c.type === 'INT64' ? 'INT64' : c.type === 'FLOAT64' ? 'FLOAT64' : c.type === 'BOOL' ? 'BOOL' : c.type]))] };
+    // Query parameter types take the standard SQL names, which are ours.
+    const types = { rows: [Object.fromEntries(spec.columns.map((c) => [c.name, c.type]))] };
     try {
       const request = { query: replaceRowsSql(spec, Object.keys(key)), params, types, location: this.location, useLegacySql: false } as Query;
       await this.bq.query(request);

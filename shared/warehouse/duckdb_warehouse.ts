@@ -5,10 +5,9 @@ import { ConfigError } from '../errors';
 import { parseStoreUrl } from '../storage/store_url';
 import { ensureLocalRawView } from '../transform/local_raw_view';
 import { DUCKDB_MACROS, toDuckDbSql } from './duckdb_dialect';
-import { schemaDrift, type ColumnType, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
+import { duckdbType, fromDuckdbType } from './column_types';
+import { schemaDrift, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
 
-const DUCK_TYPES: Readonly<Record<ColumnType, string>> = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', JSON: 'JSON' };
-const FROM_DUCK: Readonly<Record<string, ColumnType>> = { VARCHAR: 'STRING', BIGINT: 'INT64', DOUBLE: 'FLOAT64', BOOLEAN: 'BOOL', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', JSON: 'JSON' };
 
 /** DuckDB values as plain JSON-friendly values: safe bigints as numbers, timestamps as ISO text. */
 function plain(value: DuckDBValue): unknown {
@@ -59,11 +58,11 @@ export class DuckDbWarehouse implements Warehouse {
   async ensureTable(spec: TableSpec): Promise<'created' | 'unchanged'> {
     const existing = await this.query('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = @s AND table_name = @t ORDER BY ordinal_position', { s: spec.dataset, t: spec.name });
     if (existing.length > 0) {
-      const drift = schemaDrift(spec, existing.map((c) => ({ name: String(c.column_name), type: FROM_DUCK[String(c.data_type)] ?? String(c.data_type) })));
+      const drift = schemaDrift(spec, existing.map((c) => ({ name: String(c.column_name), type: fromDuckdbType(String(c.data_type)) })));
       if (drift.length > 0) throw new ConfigError(`table ${spec.dataset}.${spec.name} drifted from its definition: ${drift.join('; ')}`);
       return 'unchanged';
     }
-    const columns = spec.columns.map((c) => `"${c.name}" ${DUCK_TYPES[c.type]}${c.required ? ' NOT NULL' : ''}`).join(', ');
+    const columns = spec.columns.map((c) => `"${c.name}" ${duckdbType(c.type)}${c.required ? ' NOT NULL' : ''}`).join(', ');
     await this.connection.run(`CREATE SCHEMA IF NOT EXISTS "${spec.dataset}"`);
     await this.connection.run(`CREATE TABLE "${spec.dataset}"."${spec.name}" (${columns})`);
     return 'created';
