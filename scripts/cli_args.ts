@@ -123,3 +123,17 @@ export function runCli(main: () => Promise<void>, io: { out: (s: string) => void
     },
   );
 }
+
+/** parseCliArgs for module-level flags: prints help or the mistake and exits, as runCli would. */
+export function parseCliArgsOrExit<S extends z.ZodObject>(schema: S, argv: string[], spec: CliSpec): z.output<S> & { readonly _: string[] } {
+  try {
+    return parseCliArgs(schema, argv, spec);
+  } catch (err) {
+    if (err instanceof CliHelp) {
+      process.stdout.write(err.text);
+      process.exit(0);
+    }
+    process.stderr.write(`error: ${(err as Error).message}\nrun with --help for the flags and their defaults\n`);
+    process.exit(2);
+  }
+}

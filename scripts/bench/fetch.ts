@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseCliArgs, runCli } from '../cli_args';
 import { localSources } from '../../shared/config/sources';
 import { backfill, hoursBetween } from '../../shared/fetch/backfill';
 import { realRetryDeps, DEFAULT_RETRY_POLICY } from '../../shared/retry';
@@ -31,9 +32,16 @@ function freePort(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { pools: { type: 'string', default: '500' }, days: { type: 'string', default: '30' }, source: { type: 'string', default: 'uniswap-v3-ethereum' } } });
-  const pools = Number(values.pools);
-  const days = Number(values.days);
+  const values = parseCliArgs(
+    z.object({
+      pools: z.coerce.number().int().min(1).max(20000).default(500).describe('simulated pools per subgraph'),
+      days: z.coerce.number().int().min(1).max(400).default(30).describe('days fetched'),
+      source: z.enum(['uniswap-v3-ethereum', 'sushiswap-v2-ethereum', 'sushiswap-v3-ethereum']).default('uniswap-v3-ethereum').describe('source fetched'),
+    }),
+    process.argv.slice(2),
+    { usage: 'npm run bench:fetch -- [--pools 500] [--days 30] [--source uniswap-v3-ethereum]', summary: 'Backfills one source from a local subgraph child process; prints requests, rows/s and memory.' },
+  );
+  const { pools, days } = values;
   const port = await freePort();
   const repo = resolve(__dirname, '..', '..');
   const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'local', 'subgraph', 'cli.ts'), '--port', String(port), '--pools', String(pools), '--days', String(days), '--end', END_HOUR, '--seed', '1'], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -87,4 +95,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+void runCli(main);

@@ -13,7 +13,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { Rng } from '../../shared/rng';
+import { parseCliArgsOrExit, runCli } from '../cli_args';
 
 const REPO = resolve(__dirname, '..', '..');
 const SHARED = process.env.DEX_SHARED_DIR ?? resolve(REPO, '..', 'shared');
@@ -21,7 +23,11 @@ const SKLEARN_BENCH = join(SHARED, 'bench', 'sklearn_iforest_bench.py');
 const ODDS_DIR = join(SHARED, 'datasets', 'odds');
 const OUT = join(REPO, 'bench-out', 'iforest');
 const PYTHON = '/usr/bin/python3';
-const quick = process.argv.includes('--quick');
+const args = parseCliArgsOrExit(z.object({ quick: z.boolean().default(false).describe('one seed instead of five') }), process.argv.slice(2), {
+  usage: 'npm run bench:iforest:compare -- [--quick]',
+  summary: 'Fit/score speed, memory and ODDS ROC-AUC of dex-anomaly against scikit-learn and two npm packages, on the same files.',
+});
+const quick = args.quick;
 const SEEDS = quick ? [0] : [0, 1, 2, 3, 4];
 
 type Row = Record<string, number | string>;
@@ -166,4 +172,7 @@ function main(): void {
   console.log(md.join('\n'));
 }
 
-main();
+void runCli(() => {
+  main();
+  return Promise.resolve();
+});
