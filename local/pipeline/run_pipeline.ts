@@ -1,0 +1,147 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseFetchConfig } from '../../shared/fetch/fetch_config';
+import { HOUR_SECONDS } from '../../shared/hours';
+import { silentLogger, type Logger } from '../../shared/logging';
+import { fetchSources } from '../../shared/pipeline/fetch_sources';
+import { loadAllManifests } from '../../shared/pipeline/load_objects';
+import { transformLocally } from '../../shared/pipeline/transform';
+import { realRetryDeps } from '../../shared/retry';
+import { envSecrets } from '../../shared/secrets/secrets';
+import { openObjectStore } from '../../shared/storage/open_store';
+import type { TransformResult } from '../../shared/transform/run_dataform_locally';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
+import { startLocalSubgraph } from '../subgraph/local_subgraph_server';
+import { simulateMarket } from '../market/simulate_market';
+import { startSubgraphProcess } from './subgraph_process';
+
+export interface PipelineOptions {
+  readonly pools: number;
+  readonly days: number;
+  readonly seed: number;
+  /** Everything the run writes goes below this folder (lake/, truth.json, alerts, report). */
+  readonly outDir: string;
+  /** The last hour of the simulated window (unix seconds of its start). */
+  readonly endHour: number;
+  /** 'process' serves the subgraph from a child process (two cores); 'in-process' for tests. */
+  readonly subgraph: 'process' | 'in-process';
+  readonly fresh?: boolean;
+}
+
+/** What the caller shows while the pipeline runs. */
+export interface PipelineProgress {
+  step(name: string, total?: number): void;
+  tick(name: string, done: number): void;
+  stepDone(name: string, seconds: number, summary: string): void;
+}
+
+export interface PipelineResult {
+  readonly lakeDir: string;
+  readonly truthFile: string;
+  readonly steps: { readonly name: string; readonly seconds: number; readonly summary: string }[];
+  readonly fetchedHours: number;
+  readonly fetchedRows: number;
+  readonly loadedManifests: number;
+  readonly transform: TransformResult;
+}
+
+const REPO = resolve(__dirname, '..', '..');
+
+/** A logger that counts the hours fetched, for the progress bar. */
+function countingLogger(onHour: () => void): Logger {
+  const logger: Logger = {
+    log: (_severity, message) => {
+      if (message.startsWith('fetched hour')) onHour();
+    },
+    child: () => logger,
+  };
+  return logger;
+}
+
+/**
+ * The whole pipeline on embedded defaults through the same use-cases the functions call:
+ * simulate and serve the market, fetch every hour of the window, load the manifests into DuckDB,
+ * build the feature mart.
+ */
+export async function runPipeline(options: PipelineOptions, progress: PipelineProgress): Promise<PipelineResult> {
+  const outDir = resolve(options.outDir);
+  const lakeDir = join(outDir, 'lake');
+  if (options.fresh) rmSync(lakeDir, { recursive: true, force: true });
+  mkdirSync(lakeDir, { recursive: true });
+  const truthFile = join(outDir, 'truth.json');
+  const steps: PipelineResult['steps'][number][] = [];
+  const timed = async <T>(name: string, total: number | undefined, run: () => Promise<T>, summary: (r: T) => string): Promise<T> => {
+    progress.step(name, total);
+    const started = performance.now();
+    const result = await run();
+    const seconds = (performance.now() - started) / 1000;
+    const text = summary(result);
+    steps.push({ name, seconds, summary: text });
+    progress.stepDone(name, seconds, text);
+    return result;
+  };
+
+  const server = await timed(
+    'simulate',
+    undefined,
+    async () => {
+      if (options.subgraph === 'process') return startSubgraphProcess({ ...options, truthFile });
+      const market = simulateMarket({ seed: options.seed, pools: options.pools, days: options.days, endHour: options.endHour });
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(truthFile, `${JSON.stringify({ seed: options.seed, startTime: market.startTime, hours: market.hours, anomalies: market.truth }, null, 2)}\n`);
+      const sg = await startLocalSubgraph({ market });
+      return { baseUrl: `http://127.0.0.1:${sg.port}`, close: () => sg.close() };
+    },
+    () => `${options.pools} pools x 3 subgraphs, ${options.days} days (seed ${options.seed}); truth in ${truthFile}`,
+  );
+  const store = openObjectStore(lakeDir);
+  const warehouse = await DuckDbWarehouse.open(join(lakeDir, 'warehouse.duckdb'));
+  try {
+    const hoursPerSource = options.days * 24;
+    const config = parseFetchConfig({ DATA_STORE_URL: lakeDir, LOCAL_SUBGRAPH_URL: server.baseUrl });
+    let fetchedSoFar = 0;
+    const fetched = await timed(
+      'fetch',
+      hoursPerSource * config.sources.length,
+      () =>
+        fetchSources(
+          config,
+          { store, secrets: envSecrets({}), logger: countingLogger(() => { progress.tick('fetch', ++fetchedSoFar); }), retryDeps: realRetryDeps, now: () => new Date((options.endHour + HOUR_SECONDS + 600) * 1000) },
+          { maxHoursPerSource: hoursPerSource, startHour: options.endHour - (hoursPerSource - 1) * HOUR_SECONDS },
+        ),
+      (r) => `${r.sources.reduce((n, s) => n + s.fetched.length, 0)} hours, ${r.sources.reduce((n, s) => n + s.fetched.reduce((m, h) => m + h.rows, 0), 0)} rows`,
+    );
+    if (!fetched.ok) throw new Error(`fetch failed: ${fetched.sources.filter((s) => s.error).map((s) => `${s.source}: ${s.error!.message}`).join('; ')}`);
+    const manifests = (await store.list('manifests/')).length;
+    let loadedSoFar = 0;
+    const loaded = await timed(
+      'load',
+      manifests,
+      () => loadAllManifests({ store, storeUrl: lakeDir, warehouse, logger: silentLogger, now: () => new Date() }, { onLoaded: () => { progress.tick('load', ++loadedSoFar); } }),
+      (r) => `${r.loaded} manifests loaded`,
+    );
+    const transform = await timed(
+      'transform',
+      undefined,
+      () => transformLocally(warehouse, lakeDir, join(REPO, 'dataform'), { freshness_reference: new Date((options.endHour + HOUR_SECONDS) * 1000).toISOString() }),
+      (r) => r.tables.map((t) => `${t.name} ${t.rows} rows`).join(', ') + (r.failedAssertions.length > 0 ? `; FAILED assertions: ${r.failedAssertions.map((a) => a.name).join(', ')}` : ''),
+    );
+    return {
+      lakeDir,
+      truthFile,
+      steps,
+      fetchedHours: fetched.sources.reduce((n, s) => n + s.fetched.length, 0),
+      fetchedRows: fetched.sources.reduce((n, s) => n + s.fetched.reduce((m, h) => m + h.rows, 0), 0),
+      loadedManifests: loaded.loaded,
+      transform,
+    };
+  } finally {
+    await warehouse.close();
+    await server.close();
+  }
+}
+
+/** The truth file a run wrote, if any. */
+export function readTruth(truthFile: string): unknown {
+  return existsSync(truthFile) ? (JSON.parse(readFileSync(truthFile, 'utf8')) as unknown) : undefined;
+}
