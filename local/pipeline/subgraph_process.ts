@@ -33,7 +33,7 @@ export function startSubgraphProcess(options: { seed: number; pools: number; day
         baseUrl: match[1]!,
         close: () =>
           new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
+            if (child.exitCode !== null) { done(); return; }
             child.once('exit', () => {
               done();
             });
