@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { QUERY_DOCUMENTS } from './query_documents';
 
-/** Every query the fetcher sends, by file name; `npm run build` copies the folder beside bundles. */
-export const QUERY_FILES = ['pool_hour_page.graphql', 'pair_hour_page.graphql'] as const;
-export type QueryFile = (typeof QUERY_FILES)[number];
+/** A query document's file name in shared/subgraph/queries/. */
+export type QueryFile = keyof typeof QUERY_DOCUMENTS;
 
-const cache = new Map<QueryFile, string>();
+/** Every query the fetcher sends; the documents are compiled in (npm run gen:queries), never read from disk. */
+export const QUERY_FILES = Object.keys(QUERY_DOCUMENTS) as readonly QueryFile[];
 
 export function loadQuery(file: QueryFile): string {
-  let text = cache.get(file);
-  if (text === undefined) {
-    text = readFileSync(join(__dirname, 'queries', file), 'utf8');
-    cache.set(file, text);
-  }
-  return text;
+  return QUERY_DOCUMENTS[file];
 }

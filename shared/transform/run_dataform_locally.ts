@@ -1,28 +1,143 @@
 import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Warehouse } from '../warehouse/warehouse';
+import { ConfigError } from '../errors';
+import type { Row, Warehouse } from '../warehouse/warehouse';
 
 const target = z.object({ schema: z.string(), name: z.string() });
 const compiledSchema = z.object({
   tables: z.array(z.object({ target, query: z.string(), dependencyTargets: z.array(target).default([]), type: z.string().optional() })).default([]),
-  assertions: z.array(z.object({ target, query: z.string() })).default([]),
+  assertions: z
+    .array(z.object({ target, query: z.string(), actionDescriptor: z.object({ description: z.string().optional() }).optional(), parentAction: target.optional() }))
+    .default([]),
   graphErrors: z.record(z.string(), z.unknown()).optional(),
 });
 export type CompiledProject = z.infer<typeof compiledSchema>;
 
 const REPO = resolve(__dirname, '..', '..');
+const DEFAULT_CACHE_DIR = join(REPO, 'node_modules', '.cache', 'dex-anomaly', 'dataform');
+const CORE_VERSION_LINE = /^dataformCoreVersion:\s*["']?([^"'\s#]+)["']?[^\S\r\n]*(#.*)?$/m;
 
-/** `dataform compile --json` of the project (offline, no credentials), with variables. */
-export function compileDataform(projectDir: string, vars: Readonly<Record<string, string>> = {}): CompiledProject {
-  const args = ['compile', projectDir, '--json'];
-  const pairs = Object.entries(vars).map(([k, v]) => `${k}=${v}`);
-  if (pairs.length > 0) args.push(`--vars=${pairs.join(',')}`);
-  const out = execFileSync(join(REPO, 'node_modules', '.bin', 'dataform'), args, { encoding: 'utf8', cwd: REPO, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-  const compiled = compiledSchema.parse(JSON.parse(out));
-  const errors = compiled.graphErrors?.compilationErrors;
-  if (Array.isArray(errors) && errors.length > 0) throw new Error(`dataform compilation failed: ${JSON.stringify(errors)}`);
-  return compiled;
+export interface CompileOptions {
+  /** Folder of compiled results keyed by content hash; false compiles every time (and writes nothing). */
+  readonly cacheDir?: string | false;
+  /** Environment of the dataform CLI process (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const memory = new Map<string, CompiledProject>();
+let cliRuns = 0;
+
+/** Forgets the in-memory results (the disk cache stays), so a test can exercise the disk cache. */
+export function forgetCompiledInMemory(): void {
+  memory.clear();
+}
+
+/** How many times this process ran `dataform compile` (cache hits do not count). */
+export function dataformCompileRuns(): number {
+  return cliRuns;
+}
+
+/**
+ * `dataform compile --json` of the project with variables, offline and without credentials.
+ *
+ * workflow_settings.yaml pins `dataformCoreVersion` for Google's Dataform service; the CLI would
+ * answer that pin with an `npm i` into a temp folder on every compile. Instead the project is
+ * compiled from a temp copy without the pin, next to the repository's own @dataform/core (a pinned
+ * devDependency of the same version), so no npm runs. Results are cached in memory and on disk,
+ * keyed by the project's contents, the variables and both Dataform versions.
+ */
+export function compileDataform(projectDir: string, vars: Readonly<Record<string, string>> = {}, options: CompileOptions = {}): CompiledProject {
+  const settings = readFileSync(join(projectDir, 'workflow_settings.yaml'), 'utf8');
+  const pinned = CORE_VERSION_LINE.exec(settings)?.[1];
+  const core = installedCore();
+  if (pinned !== undefined && pinned !== core.version) {
+    throw new ConfigError(`${join(projectDir, 'workflow_settings.yaml')} pins dataformCoreVersion ${pinned} but node_modules/@dataform/core is ${core.version}: pin the same version in both (package.json devDependencies) and run npm ci`);
+  }
+  const key = dataformCacheKey(projectDir, vars);
+  const cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
+  const cached = memory.get(key) ?? (cacheDir === false ? undefined : readCached(join(cacheDir, `${key}.json`)));
+  if (cached) {
+    memory.set(key, cached);
+    return structuredClone(cached);
+  }
+  const compiled = runCli(projectDir, settings, vars, core, options.env ?? process.env);
+  if (cacheDir !== false) writeCached(join(cacheDir, `${key}.json`), compiled);
+  memory.set(key, compiled);
+  return structuredClone(compiled);
+}
+
+function installedCore(): { dir: string; version: string } {
+  const dir = join(REPO, 'node_modules', '@dataform', 'core');
+  if (!existsSync(join(dir, 'bundle.js'))) throw new ConfigError(`@dataform/core is not installed in ${dir}: run npm ci`);
+  return { dir, version: (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version };
+}
+
+function cliVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO, 'node_modules', '@dataform', 'cli', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The cache key of a compile: the project's files, the variables and both Dataform versions. */
+export function dataformCacheKey(projectDir: string, vars: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ cli: cliVersion(), core: installedCore().version, vars: Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) }));
+  for (const file of projectFiles(projectDir)) hash.update(`\0${file}\0`).update(readFileSync(join(projectDir, file)));
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** Every file of the project, relative and sorted, so the hash does not depend on directory order. */
+function projectFiles(projectDir: string): string[] {
+  return readdirSync(projectDir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && !relative(projectDir, d.parentPath).split(/[\\/]/).includes('node_modules'))
+    .map((d) => relative(projectDir, join(d.parentPath, d.name)).split('\\').join('/'))
+    .sort();
+}
+
+function readCached(path: string): CompiledProject | undefined {
+  if (!existsSync(path)) return undefined;
+  const parsed = compiledSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function writeCached(path: string, compiled: CompiledProject): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  // Rename is atomic: a parallel test worker never reads half a file.
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify(compiled));
+  renameSync(partial, path);
+}
+
+function runCli(projectDir: string, settings: string, vars: Readonly<Record<string, string>>, core: { dir: string; version: string }, env: NodeJS.ProcessEnv): CompiledProject {
+  const work = mkdtempSync(join(tmpdir(), 'dataform-compile-'));
+  try {
+    const project = join(work, 'project');
+    cpSync(projectDir, project, { recursive: true, filter: (src) => !relative(projectDir, src).split(/[\\/]/).includes('node_modules') });
+    writeFileSync(join(project, 'workflow_settings.yaml'), settings.replace(CORE_VERSION_LINE, ''));
+    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ private: true, dependencies: { '@dataform/core': core.version } }, null, 2)}\n`);
+    // A copy, not a symlink: the CLI's sandbox (vm2) refuses modules that resolve outside the project.
+    cpSync(core.dir, join(project, 'node_modules', '@dataform', 'core'), { recursive: true });
+    const args = ['compile', project, '--json'];
+    const pairs = Object.entries(vars).map(([k, v]) => `${k}=${v}`);
+    if (pairs.length > 0) args.push(`--vars=${pairs.join(',')}`);
+    cliRuns++;
+    // npm_config_offline: should the CLI ever reach for npm again, it fails at once instead of downloading.
+    const out = execFileSync(join(REPO, 'node_modules', '.bin', 'dataform'), args, {
+      encoding: 'utf8',
+      cwd: work,
+      maxBuffer: 64 << 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, npm_config_offline: 'true' },
+    });
+    const compiled = compiledSchema.parse(JSON.parse(out));
+    const errors = compiled.graphErrors?.compilationErrors;
+    if (Array.isArray(errors) && errors.length > 0) throw new ConfigError(`dataform compilation of ${projectDir} failed: ${JSON.stringify(errors)}`);
+    return compiled;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Tables in an order where every table comes after the tables it reads. */
@@ -46,9 +161,22 @@ export function dependencyOrder(tables: CompiledProject['tables']): CompiledProj
   return ordered;
 }
 
+/** An assertion whose query returned rows: what it checks, what it expected and what it found. */
+export interface FailedAssertion {
+  readonly name: string;
+  readonly description: string;
+  readonly expected: 'no rows';
+  /** How many rows the assertion query returned. */
+  readonly rows: number;
+  /** The first rows returned (at most SAMPLE_ROWS), JSON-safe. */
+  readonly sample: readonly Record<string, string | number | boolean | null>[];
+  /** One line for a log or a test failure. */
+  readonly message: string;
+}
+
 export interface TransformResult {
   readonly tables: { readonly name: string; readonly rows: number; readonly ms: number }[];
-  readonly failedAssertions: { readonly name: string; readonly rows: number }[];
+  readonly failedAssertions: FailedAssertion[];
 }
 
 /**
@@ -68,12 +196,40 @@ export async function runCompiledProject(warehouse: Warehouse, compiled: Compile
   return { tables, failedAssertions: await runAssertions(warehouse, compiled) };
 }
 
-/** Runs every assertion of the project; one that returns rows has failed. */
-export async function runAssertions(warehouse: Warehouse, compiled: CompiledProject): Promise<TransformResult['failedAssertions'][number][]> {
-  const failed: TransformResult['failedAssertions'][number][] = [];
+export const SAMPLE_ROWS = 3;
+
+/** Runs every assertion of the project; one that returns rows has failed, and says what it found. */
+export async function runAssertions(warehouse: Warehouse, compiled: CompiledProject): Promise<FailedAssertion[]> {
+  const failed: FailedAssertion[] = [];
   for (const a of compiled.assertions) {
     const rows = await warehouse.query(a.query);
-    if (rows.length > 0) failed.push({ name: a.target.name, rows: rows.length });
+    if (rows.length === 0) continue;
+    const description = describeAssertion(a);
+    const sample = rows.slice(0, SAMPLE_ROWS).map(jsonSafeRow);
+    const found = `found ${rows.length} row${rows.length === 1 ? '' : 's'}${rows.length > SAMPLE_ROWS ? `, first ${SAMPLE_ROWS}` : ''}: ${sample.map((r) => JSON.stringify(r)).join(' ')}`;
+    failed.push({ name: a.target.name, description, expected: 'no rows', rows: rows.length, sample, message: `assertion ${a.target.name} failed (${description}): expected no rows, ${found}` });
   }
   return failed;
+}
+
+/** The assertion's own description, or what Dataform's built-in assertion of a table checks. */
+function describeAssertion(a: CompiledProject['assertions'][number]): string {
+  const own = a.actionDescriptor?.description;
+  if (own) return own;
+  const table = a.parentAction ? `${a.parentAction.schema}.${a.parentAction.name}` : 'its table';
+  if (/_uniqueKey_\d+$/.test(a.target.name)) return `no two rows of ${table} share the unique key`;
+  if (a.target.name.endsWith('_rowConditions')) return `in ${table} the non-null columns are not null and every row condition holds`;
+  return `the query of ${a.target.name} returns no rows`;
+}
+
+function jsonSafeRow(row: Row): Record<string, string | number | boolean | null> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonSafe(v)]));
+}
+
+function jsonSafe(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return v.toISOString();
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
 }

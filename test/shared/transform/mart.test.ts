@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FEATURE_NAMES, renderDataformInclude } from '../../../shared/features/feature_spec';
@@ -12,12 +12,15 @@ import { LocalFolderStore } from '../../../shared/storage/local_folder_store';
 import { ensureLocalRawView } from '../../../shared/transform/local_raw_view';
 import { compileDataform, runAssertions, runCompiledProject, type CompiledProject } from '../../../shared/transform/run_dataform_locally';
 import { DuckDbWarehouse } from '../../../shared/warehouse/duckdb_warehouse';
+import { expectGolden } from '../../helpers/golden';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const DATAFORM = join(REPO, 'dataform');
 const H0 = Date.UTC(2026, 10, 1) / 1000;
 const HOURS = 30;
 const source = { ...localSources('http://127.0.0.1:1')[0]!, id: 'src' };
+// The one compile of this file (cached on disk across runs): the hour after the newest.
+const REFERENCE = new Date((H0 + HOURS * 3600) * 1000).toISOString();
 
 /** Pool A: volume 100 + 10h, TVL 10,000 + 100h; no entity at hours 3 and 4; zero volume at 10; zero TVL at 12; a spike at 29. */
 const A = {
@@ -59,7 +62,7 @@ beforeAll(async () => {
   }
   wh = await DuckDbWarehouse.open();
   await ensureLocalRawView(wh, dir, true);
-  compiled = compileDataform(DATAFORM, { freshness_reference: new Date((H0 + HOURS * 3600) * 1000).toISOString() });
+  compiled = compileDataform(DATAFORM, { freshness_reference: REFERENCE });
   const result = await runCompiledProject(wh, compiled);
   expect(result.failedAssertions).toEqual([]);
   const rows = await wh.query('SELECT * FROM `dex_anomaly.mart_pool_features_labeled`');
@@ -153,9 +156,18 @@ describe('each assertion fails on data built to break it', () => {
     await runCompiledProject(wh, compiled);
   });
 
-  test('a stale newest hour', async () => {
-    const later = compileDataform(DATAFORM, { freshness_reference: new Date((H0 + (HOURS + 12) * 3600) * 1000).toISOString() });
-    expect((await runAssertions(wh, later)).map((f) => f.name)).toEqual(['assert_freshness']);
+  test('a stale newest hour: more than freshness_max_hours (6) before the reference', async () => {
+    const keepUpTo = async (h: number) => {
+      await wh.query('DELETE FROM `dex_anomaly.stg_pool_hour` WHERE hour_ts > TIMESTAMP_SECONDS(@t)', { t: H0 + h * 3600 });
+      return runAssertions(wh, compiled);
+    };
+    // The reference is hour 30: newest hour 24 is exactly 6 hours old and still fresh, 23 is stale.
+    expect(await keepUpTo(HOURS - 6)).toEqual([]);
+    const failed = await keepUpTo(HOURS - 7);
+    const newest = new Date((H0 + (HOURS - 7) * 3600) * 1000).toISOString();
+    expect(failed.map((f) => [f.name, f.rows, f.sample])).toEqual([['assert_freshness', 1, [{ newest_hour: newest }]]]);
+    expect(failed[0]!.message).toBe(`assertion assert_freshness failed (The newest staged hour is recent: no more than freshness_max_hours before the reference time.): expected no rows, found 1 row: {"newest_hour":"${newest}"}`);
+    await runCompiledProject(wh, compiled);
   });
 });
 
@@ -168,11 +180,8 @@ describe('single sources of truth', () => {
     expect(RAW_COLUMNS.map((c) => c.name)).toEqual(Object.keys(rawPoolHourSchema.shape));
   });
 
-  test.each(['stg_pool_hour', 'mart_pool_features_labeled', 'assert_freshness'])('compiled SQL of %s matches its golden file (UPDATE_GOLDENS=1 rewrites)', (name) => {
-    const pinned = compileDataform(DATAFORM, { freshness_reference: '2026-11-24T23:00:00Z' });
-    const action = [...pinned.tables, ...pinned.assertions].find((a) => a.target.name === name)!;
-    const golden = join(REPO, 'test', 'fixtures', 'dataform', `${name}.sql`);
-    if (process.env.UPDATE_GOLDENS === '1' || !existsSync(golden)) writeFileSync(golden, `${action.query.trim()}\n`);
-    expect(`${action.query.trim()}\n`).toBe(readFileSync(golden, 'utf8'));
+  test.each(['stg_pool_hour', 'mart_pool_features_labeled', 'assert_freshness'])('compiled SQL of %s matches its golden file (npm run goldens:update rewrites)', (name) => {
+    const action = [...compiled.tables, ...compiled.assertions].find((a) => a.target.name === name)!;
+    expectGolden(join(REPO, 'test', 'fixtures', 'dataform', `${name}.sql`), `${action.query.trim()}\n`);
   });
 });

@@ -1,14 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INGESTION_LOG } from '../../../shared/load/ingestion_log';
 import { rawExternalTableDefinition, replaceRowsSql, tableDefinition } from '../../../shared/warehouse/bigquery_sql';
+import { expectGolden } from '../../helpers/golden';
 
 const GOLDEN = join(__dirname, '..', '..', 'fixtures', 'sql');
 
 function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDENS === '1' || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
+  expectGolden(join(GOLDEN, name), actual);
 }
 
 test('replace of an hour\'s ingestion rows: one transaction, rows as an array parameter', () => {
