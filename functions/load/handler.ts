@@ -49,6 +49,8 @@ export function createLoadFunction(env: Env, overrides: LoadFunctionOverrides = 
     'load',
     async (event, invocation) => {
       const object = parseOrThrow(storageObjectSchema, event.data, 'malformed storage event: data', (m) => new InvalidInputError(m));
+      // Most objects are data files: acknowledged without touching the warehouse.
+      if (!object.name.endsWith('/manifest.json')) return { status: 'ignored', key: object.name };
       const wh = await openOnce();
       loader ??= createObjectLoader({ store, storeUrl: e.DATA_STORE_URL, warehouse: wh, logger, now });
       return { ...(await loader(object.name, invocation.logger)) };
