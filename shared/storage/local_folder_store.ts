@@ -85,7 +85,7 @@ export class LocalFolderStore implements ObjectStore {
       await mkdir(dirname(path), { recursive: true });
       const tempDir = join(this.root, TEMP_DIR);
       // Once per instance: temporary files of writers that died before their rename.
-      await (this.tempSwept ??= mkdir(tempDir, { recursive: true }).then(() => removeDeadTempFiles(tempDir)));
+      await (this.tempSwept ??= mkdir(tempDir, { recursive: true }).then(async () => { await removeDeadTempFiles(tempDir); }));
       const temp = join(tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
       await writeFile(temp, data);
       await rename(temp, path);
