@@ -12,8 +12,11 @@ export type Fault =
   | { readonly kind: 'hang' }
   /** The gateway's failure delivered as HTTP 200 with an `errors` array. */
   | { readonly kind: 'gateway-error'; readonly message: string }
-  /** Every `every`-th row of each list gets a BigDecimal that is not a number, or loses a field. */
-  | { readonly kind: 'malformed-rows'; readonly field: string; readonly mode: 'not-a-number' | 'missing'; readonly every: number }
+  /**
+   * Rows of each list get a BigDecimal that is not a number, lose a field, or get `value` in it:
+   * every `every`-th row, or the one row at index `at` (negative counts from the end: -1 is last).
+   */
+  | { readonly kind: 'malformed-rows'; readonly field: string; readonly mode: 'not-a-number' | 'missing' | 'value'; readonly value?: string; readonly every?: number; readonly at?: number }
   /** `id_gt` acts as `id_gte`: the last row of the previous page comes back on the next. */
   | { readonly kind: 'repeat-rows' }
   /** The indexed head moves forward by `blocks` after the request: `_meta` changes between pages. */
@@ -74,10 +77,12 @@ export class FaultPlan {
 export function corruptRows(data: Record<string, unknown>, fault: Extract<Fault, { kind: 'malformed-rows' }>): void {
   for (const value of Object.values(data)) {
     if (!Array.isArray(value)) continue;
+    const at = fault.at === undefined ? undefined : fault.at < 0 ? value.length + fault.at : fault.at;
     value.forEach((row: Record<string, unknown>, i) => {
-      if ((i + 1) % fault.every !== 0 || !(fault.field in row)) return;
+      const chosen = at !== undefined ? i === at : (i + 1) % (fault.every ?? 1) === 0;
+      if (!chosen || !(fault.field in row)) return;
       if (fault.mode === 'missing') Reflect.deleteProperty(row, fault.field);
-      else row[fault.field] = 'not-a-number';
+      else row[fault.field] = fault.mode === 'value' ? (fault.value ?? '') : 'not-a-number';
     });
   }
 }
