@@ -41,14 +41,16 @@ export interface FaultRule {
   readonly skip?: number;
   /** Matching requests it applies to, then it is spent (default: every one). */
   readonly times?: number;
+  /** Only every `every`-th matching request (after `skip`), e.g. 3: the 3rd, 6th, 9th... */
+  readonly every?: number;
 }
 
 /** Fault rules applied in order to each request, counting down their skip and times. */
 export class FaultPlan {
-  private rules: { rule: FaultRule; skip: number; times: number }[] = [];
+  private rules: { rule: FaultRule; skip: number; times: number; seen: number }[] = [];
 
   add(rule: FaultRule): this {
-    this.rules.push({ rule, skip: rule.skip ?? 0, times: rule.times ?? Infinity });
+    this.rules.push({ rule, skip: rule.skip ?? 0, times: rule.times ?? Infinity, seen: 0 });
     return this;
   }
 
@@ -66,6 +68,8 @@ export class FaultPlan {
         continue;
       }
       if (entry.times <= 0) continue;
+      entry.seen++;
+      if (entry.rule.every !== undefined && entry.seen % entry.rule.every !== 0) continue;
       entry.times--;
       faults.push(entry.rule.fault);
     }
