@@ -88,7 +88,7 @@ export function parseFaultSpec(spec: string): FaultRule[] {
       try {
         fault = parseFault(name!, args);
       } catch (err) {
-        throw new RangeError(`fault '${item}': ${(err as Error).message}`);
+        throw new RangeError(`fault '${item}': ${(err as Error).message}`, { cause: err });
       }
       return {
         fault,
