@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadAllManifests } from '../../../shared/load/load_all_manifests';
+import { silentLogger } from '../../../shared/logging';
 import { FEATURE_NAMES, renderDataformInclude } from '../../../shared/features/feature_spec';
 import { percentileLinear } from '../../../shared/iforest/percentile';
 import type { RawPoolHour } from '../../../shared/raw/raw_record';
@@ -59,6 +61,8 @@ beforeAll(async () => {
   }
   wh = await DuckDbWarehouse.open();
   await ensureLocalRawView(wh, dir, true);
+  // Staging reads the hours load verified.
+  expect((await loadAllManifests({ store, warehouse: wh, ensureRawTable: () => Promise.resolve(), now: () => new Date(), logger: silentLogger })).loaded).toBe(HOURS);
   compiled = compileDataform(DATAFORM, { freshness_reference: new Date((H0 + HOURS * 3600) * 1000).toISOString() });
   const result = await runCompiledProject(wh, compiled);
   expect(result.failedAssertions).toEqual([]);
