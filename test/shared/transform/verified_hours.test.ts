@@ -73,7 +73,7 @@ test('a raw number that would not parse to a finite value of its column fails an
 
 // Issue 10, point 5 (mart side): before, the mart asserted non-null only.
 test('the mart assertion flags a NaN, an infinite or a missing feature, for every feature of the include', async () => {
-  const query = await run('assert_features_finite');
+  const query = run('assert_features_finite');
   for (const name of FEATURE_NAMES) expect(query).toContain(`(${name} BETWEEN`);
   await wh.query('CREATE SCHEMA IF NOT EXISTS dex_anomaly');
   await wh.query(`CREATE TABLE dex_anomaly.mart_pool_features_labeled (source VARCHAR, pool_id VARCHAR, hour_ts TIMESTAMP, ${FEATURE_NAMES.map((n) => `${n} DOUBLE`).join(', ')})`);
