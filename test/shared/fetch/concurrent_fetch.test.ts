@@ -93,6 +93,14 @@ test.each(stores)('%s: concurrent fetch runs with jitter and a moving head leave
     expect(summaries.map((s) => s.sources[0]!.error?.message ?? "ok")).toEqual(Array.from({ length: RUNS }, () => "ok"));
     expect(summaries.map((s) => s.ok)).toEqual(Array.from({ length: RUNS }, () => true));
     expect(await mismatchedHours(storeFor(0), source.id, hours)).toEqual([]);
+    // A run that lost knows it: the hour's manifest is one a run reported as its own write.
+    for (const hour of hours) {
+      const manifest = hourManifestSchema.parse(JSON.parse((await storeFor(0).read(manifestKey(source.id, hour)))!.data.toString('utf8')));
+      const reports = summaries.flatMap((s) => s.sources[0]!.fetched).filter((f) => f.hour === manifest.hour_start);
+      expect(reports).toHaveLength(RUNS);
+      expect(reports.filter((r) => r.write === 'written').map((r) => r.block)).toContain(manifest.block_number);
+      for (const r of reports.filter((x) => x.write === 'lost')) expect(r.block).not.toBe(-1);
+    }
   }
   sg.faults.clear();
 }, 60_000);
