@@ -103,7 +103,7 @@ test.each(stores)('%s: concurrent fetch runs with jitter and a moving head leave
     }
   }
   sg.faults.clear();
-}, 60_000);
+}, Math.max(60_000, TRIALS * 30_000));
 
 import { createSubgraphClient } from '../../../shared/subgraph/subgraph_client';
 import type { Source } from '../../../shared/config/sources';
