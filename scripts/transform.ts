@@ -10,7 +10,10 @@ import { z } from 'zod';
 import { parseCliArgs, runCli } from './cli_args';
 import { LOCAL_DEFAULTS } from './local_defaults';
 import { isoHourVar } from '../shared/config/env';
+import { silentLogger } from '../shared/logging';
+import { loadAllManifests } from '../shared/pipeline/load_objects';
 import { transformLocally } from '../shared/pipeline/transform';
+import { openObjectStore } from '../shared/storage/open_store';
 import { parseStoreUrl } from '../shared/storage/store_url';
 import { DuckDbWarehouse } from '../shared/warehouse/duckdb_warehouse';
 
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
   const dbPath = a.db ?? join(store.path, 'warehouse.duckdb');
   const warehouse = await DuckDbWarehouse.open(dbPath);
   try {
+    // Staging reads only the hours load verified: record any hour not loaded yet (a corrupt one is marked for repair).
+    const loaded = await loadAllManifests({ store: openObjectStore(store.path), storeUrl: store.path, warehouse, logger: silentLogger, now: () => new Date() });
+    if (loaded.refused.length > 0) console.error(JSON.stringify({ severity: 'WARNING', message: `${loaded.refused.length} hours refused as corrupt and marked for repair`, refused: loaded.refused }));
     const result = await transformLocally(warehouse, store.path, resolve(__dirname, '..', 'dataform'), a['freshness-reference'] ? { freshness_reference: a['freshness-reference'] } : {});
     console.log(JSON.stringify({ severity: result.failedAssertions.length > 0 ? 'ERROR' : 'INFO', message: 'transform finished', db: dbPath, ...result }));
     if (result.failedAssertions.length > 0) process.exitCode = 1;

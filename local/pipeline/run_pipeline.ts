@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { openLocalStore } from '../../shared/local_store/store_identity';
 import { join, resolve } from 'node:path';
 import { parseFetchConfig } from '../../shared/fetch/fetch_config';
 import { HOUR_SECONDS } from '../../shared/hours';
@@ -21,7 +22,7 @@ export interface PipelineOptions {
   readonly seed: number;
   /** Everything the run writes goes below this folder (lake/, truth.json, alerts, report). */
   readonly outDir: string;
-  /** The last hour of the simulated window (unix seconds of its start). */
+  /** The last hour of the simulated window (unix seconds of its start); a store keeps the one it was made with. */
   readonly endHour: number;
   /** 'process' serves the subgraph from a child process (two cores); 'in-process' for tests. */
   readonly subgraph: 'process' | 'in-process';
@@ -63,11 +64,13 @@ function countingLogger(onHour: () => void): Logger {
  * simulate and serve the market, fetch every hour of the window, load the manifests into DuckDB,
  * build the feature mart.
  */
-export async function runPipeline(options: PipelineOptions, progress: PipelineProgress): Promise<PipelineResult> {
+export async function runPipeline(asked: PipelineOptions, progress: PipelineProgress): Promise<PipelineResult> {
+  let options = asked;
   const outDir = resolve(options.outDir);
   const lakeDir = join(outDir, 'lake');
-  if (options.fresh) rmSync(lakeDir, { recursive: true, force: true });
-  mkdirSync(lakeDir, { recursive: true });
+  // A store remembers the simulation that made it: another one is refused (or cleared with fresh).
+  const opened = openLocalStore(lakeDir, { seed: options.seed, pools: options.pools, days: options.days }, { fresh: options.fresh ?? false, defaultEndHour: new Date(options.endHour * 1000).toISOString() });
+  options = { ...options, endHour: Date.parse(opened.identity.endHour) / 1000 };
   const truthFile = join(outDir, 'truth.json');
   const steps: PipelineResult['steps'][number][] = [];
   const timed = async <T>(name: string, total: number | undefined, run: () => Promise<T>, summary: (r: T) => string): Promise<T> => {
@@ -118,7 +121,7 @@ export async function runPipeline(options: PipelineOptions, progress: PipelinePr
       'load',
       manifests,
       () => loadAllManifests({ store, storeUrl: lakeDir, warehouse, logger: silentLogger, now: () => new Date() }, { onLoaded: () => { progress.tick('load', ++loadedSoFar); } }),
-      (r) => `${r.loaded} manifests loaded`,
+      (r) => `${r.loaded} manifests loaded${r.refused.length > 0 ? `, ${r.refused.length} refused as corrupt (marked for repair)` : ''}`,
     );
     const transform = await timed(
       'transform',

@@ -1,6 +1,7 @@
 /**
  * npm run subgraph:local -- --port 8000 --pools 500 --days 30 --seed 1 [--end <ISO hour>]
  *   [--truth <file>] [--api-key <key>] [--host 127.0.0.1] [--replay <thegraph-realdata dir>]
+ *   [--fault <faults>]   e.g. --fault head-advances,429%3 (see FAULT_SPEC_HELP)
  *
  * Serves a simulated market (or, with --replay, recorded real responses) as the Uniswap V3,
  * SushiSwap V2 and SushiSwap V3 subgraphs, at graph-node paths and at the gateway's path form,
@@ -12,6 +13,8 @@ import { parseCliArgs } from '../../scripts/cli_args';
 import { lastFullHour } from '../../shared/hours';
 import { HOUR_SECONDS, SUBGRAPH_KINDS } from '../market/market';
 import { simulateMarket } from '../market/simulate_market';
+import { FAULT_SPEC_HELP, parseFaultSpec } from './fault_spec';
+import type { FaultRule } from './faults';
 import { marketData, startLocalSubgraph, type ServedData } from './local_subgraph_server';
 import { loadReplay } from './replay_source';
 
@@ -36,6 +39,17 @@ const argsSchema = z.object({
   truth: z.string().optional(),
   'api-key': z.string().min(1).default('local-dev-key'),
   replay: z.string().optional(),
+  fault: z
+    .string()
+    .transform((text, ctx): FaultRule[] => {
+      try {
+        return parseFaultSpec(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${(err as Error).message}\n${FAULT_SPEC_HELP}` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 
 
@@ -53,6 +67,8 @@ async function main(): Promise<void> {
     what = `${a.pools} simulated pools per subgraph (seed ${a.seed}, ${market.truth.length} injected anomalies)`;
   }
   const server = await startLocalSubgraph({ data, port: a.port, host: a.host, apiKey: a['api-key'] });
+  for (const rule of a.fault ?? []) server.faults.add(rule);
+  if (a.fault) console.log(JSON.stringify({ severity: 'INFO', message: 'fault switches on', faults: a.fault }));
   const window = `${new Date(data.startTime * 1000).toISOString()} .. ${new Date((data.endTime - HOUR_SECONDS) * 1000).toISOString()}`;
   console.log(JSON.stringify({ severity: 'INFO', message: `local subgraph serving ${what}, hours ${window}` }));
   for (const kind of SUBGRAPH_KINDS) console.log(`${kind.padEnd(13)} ${server.url(kind)}   gateway: ${server.gatewayUrl(kind)}`);

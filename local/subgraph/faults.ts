@@ -12,8 +12,11 @@ export type Fault =
   | { readonly kind: 'hang' }
   /** The gateway's failure delivered as HTTP 200 with an `errors` array. */
   | { readonly kind: 'gateway-error'; readonly message: string }
-  /** Every `every`-th row of each list gets a BigDecimal that is not a number, or loses a field. */
-  | { readonly kind: 'malformed-rows'; readonly field: string; readonly mode: 'not-a-number' | 'missing'; readonly every: number }
+  /**
+   * Rows of each list get a BigDecimal that is not a number, lose a field, or get `value` in it:
+   * every `every`-th row, or the one row at index `at` (negative counts from the end: -1 is last).
+   */
+  | { readonly kind: 'malformed-rows'; readonly field: string; readonly mode: 'not-a-number' | 'missing' | 'value'; readonly value?: string; readonly every?: number; readonly at?: number }
   /** `id_gt` acts as `id_gte`: the last row of the previous page comes back on the next. */
   | { readonly kind: 'repeat-rows' }
   /** The indexed head moves forward by `blocks` after the request: `_meta` changes between pages. */
@@ -38,14 +41,16 @@ export interface FaultRule {
   readonly skip?: number;
   /** Matching requests it applies to, then it is spent (default: every one). */
   readonly times?: number;
+  /** Only every `every`-th matching request (after `skip`), e.g. 3: the 3rd, 6th, 9th... */
+  readonly every?: number;
 }
 
 /** Fault rules applied in order to each request, counting down their skip and times. */
 export class FaultPlan {
-  private rules: { rule: FaultRule; skip: number; times: number }[] = [];
+  private rules: { rule: FaultRule; skip: number; times: number; seen: number }[] = [];
 
   add(rule: FaultRule): this {
-    this.rules.push({ rule, skip: rule.skip ?? 0, times: rule.times ?? Infinity });
+    this.rules.push({ rule, skip: rule.skip ?? 0, times: rule.times ?? Infinity, seen: 0 });
     return this;
   }
 
@@ -63,6 +68,8 @@ export class FaultPlan {
         continue;
       }
       if (entry.times <= 0) continue;
+      entry.seen++;
+      if (entry.rule.every !== undefined && entry.seen % entry.rule.every !== 0) continue;
       entry.times--;
       faults.push(entry.rule.fault);
     }
@@ -74,10 +81,12 @@ export class FaultPlan {
 export function corruptRows(data: Record<string, unknown>, fault: Extract<Fault, { kind: 'malformed-rows' }>): void {
   for (const value of Object.values(data)) {
     if (!Array.isArray(value)) continue;
+    const at = fault.at === undefined ? undefined : fault.at < 0 ? value.length + fault.at : fault.at;
     value.forEach((row: Record<string, unknown>, i) => {
-      if ((i + 1) % fault.every !== 0 || !(fault.field in row)) return;
+      const chosen = at !== undefined ? i === at : (i + 1) % (fault.every ?? 1) === 0;
+      if (!chosen || !(fault.field in row)) return;
       if (fault.mode === 'missing') Reflect.deleteProperty(row, fault.field);
-      else row[fault.field] = 'not-a-number';
+      else row[fault.field] = fault.mode === 'value' ? (fault.value ?? '') : 'not-a-number';
     });
   }
 }

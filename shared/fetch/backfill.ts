@@ -1,6 +1,8 @@
 import type { Source } from '../config/sources';
-import { manifestKey } from '../raw/raw_layout';
-import { writeHour } from '../raw/write_hour';
+import { clearRepairMarker, repairMarkerGeneration } from '../raw/repair_marker';
+import { verifyHour } from '../raw/verify_hour';
+import { extendWatermark } from '../raw/watermark';
+import { commitHour } from '../raw/write_hour';
 import { withRetries, type RetryDeps, type RetryPolicy } from '../retry';
 import type { ObjectStore } from '../storage/object_store';
 import { iso } from '../hours';
@@ -39,9 +41,11 @@ export function hoursBetween(fromHour: number, toHour: number): number[] {
 }
 
 /**
- * Fetches a range of hours for one source, oldest first. An hour whose manifest exists is done
- * and skipped, so an interrupted backfill resumes where it stopped (an hour cut off before its
- * manifest is simply fetched again). Only one hour's rows are in memory at a time.
+ * Fetches a range of hours for one source, oldest first. An hour whose manifest matches its data
+ * and that is not marked for repair is done and skipped, so an interrupted backfill resumes where
+ * it stopped (an hour cut off before its manifest, or broken since, is fetched again). At the end
+ * the watermark moves over the hours now present, so the hourly run continues after them. Only
+ * one hour's rows are in memory at a time.
  */
 export async function backfill(source: Source, hours: readonly number[], deps: BackfillDeps): Promise<BackfillProgress> {
   const started = Date.now();
@@ -53,11 +57,13 @@ export async function backfill(source: Source, hours: readonly number[], deps: B
   let progress: BackfillProgress = { done, skipped, total: hours.length, rows, quarantined, requests, elapsedMs: 0, hour: '' };
   for (const hour of hours) {
     if (deps.shouldStop?.()) break;
-    if (await deps.store.read(manifestKey(source.id, hour))) {
+    const marker = await repairMarkerGeneration(deps.store, source.id, hour);
+    if (marker === undefined && (await verifyHour(deps.store, source.id, hour)).ok) {
       skipped++;
     } else {
       const fetched = await withRetries(() => fetchHour(deps.client, source, hour, deps.pageSize), deps.retryPolicy, deps.retryDeps);
-      await writeHour(deps.store, source, fetched, deps.now());
+      await commitHour(deps.store, source, fetched, deps.now());
+      if (marker !== undefined) await clearRepairMarker(deps.store, source.id, hour, marker);
       rows += fetched.rows.length;
       quarantined += fetched.quarantined.length;
       requests += fetched.pages;
@@ -66,6 +72,7 @@ export async function backfill(source: Source, hours: readonly number[], deps: B
     progress = { done, skipped, total: hours.length, rows, quarantined, requests, elapsedMs: Date.now() - started, hour: iso(hour) };
     deps.onProgress?.(progress);
   }
+  if (hours.length > 0) await extendWatermark(deps.store, source.id, hours[0]!, hours[hours.length - 1]!, deps.now());
   return progress;
 }
 

@@ -2,7 +2,8 @@ import type { Source } from '../config/sources';
 import { AppError } from '../errors';
 import type { Logger } from '../logging';
 import { advanceWatermark, readWatermark } from '../raw/watermark';
-import { writeHour } from '../raw/write_hour';
+import { clearRepairMarker, hoursMarkedForRepair } from '../raw/repair_marker';
+import { commitHour, type HourWriteOutcome } from '../raw/write_hour';
 import { withRetries, type RetryDeps, type RetryPolicy } from '../retry';
 import type { ObjectStore } from '../storage/object_store';
 import { iso } from '../hours';
@@ -35,6 +36,10 @@ export interface HourSummary {
   readonly block: number;
   readonly pages: number;
   readonly indexingErrors: boolean;
+  /** `lost`: a concurrent run's write of the hour stayed; `unchanged`: the data was already there. */
+  readonly write: HourWriteOutcome;
+  /** The hour was refetched because it was marked for repair. */
+  readonly repair: boolean;
 }
 
 export interface SourceSummary {
@@ -44,6 +49,8 @@ export interface SourceSummary {
   /** Hours still missing after this run (beyond the cap, or after a failure). */
   readonly pending: number;
   readonly error?: { readonly message: string; readonly retryable: boolean; readonly hour?: string };
+  /** Hours marked for repair whose refetch failed this run (they stay marked). */
+  readonly repairsFailed?: { readonly hour: string; readonly message: string }[];
 }
 
 export interface FetchRunSummary {
@@ -55,9 +62,10 @@ export interface FetchRunSummary {
 }
 
 /**
- * Fetches, for every source, each missing complete hour up to the last full hour (oldest first,
- * capped), writes it to the raw layer and moves the source's watermark. A failing hour stops that
- * source (so the watermark never skips a hole) but not the others.
+ * Fetches, for every source, the hours marked for repair first, then each missing complete hour
+ * up to the last full hour (oldest first, both within the cap), writes them to the raw layer and
+ * moves the source's watermark. A failing new hour stops that source (so the watermark never
+ * skips a hole) but not the others; a failing repair stays marked and does not block new hours.
  */
 export async function runFetch(sources: readonly Source[], deps: FetchRunDeps, options: FetchRunOptions): Promise<FetchRunSummary> {
   const lastFull = lastFullHour(deps.now());
@@ -66,13 +74,19 @@ export async function runFetch(sources: readonly Source[], deps: FetchRunDeps, o
     sources.map(async (source): Promise<SourceSummary> => {
       const log = deps.logger.child({ source: source.id });
       const fetched: HourSummary[] = [];
+      const repairsFailed: { hour: string; message: string }[] = [];
       let hours: number[] = [];
       let remaining = 0;
       try {
         const { watermark } = await readWatermark(deps.store, source.id);
         ({ hours, remaining } = plannedHours(watermark?.last_complete_hour_unix ?? null, options.startHour, lastFull, options.maxHoursPerSource));
+        const markers = new Map((await hoursMarkedForRepair(deps.store, source.id)).map((m) => [m.hourStart, m.generation]));
+        const repairs = [...markers.keys()].filter((h) => h <= lastFull && !hours.includes(h)).slice(0, options.maxHoursPerSource);
+        const kept = Math.max(0, options.maxHoursPerSource - repairs.length);
+        remaining += Math.max(0, hours.length - kept);
+        hours = hours.slice(0, kept);
         const client = await deps.clientFor(source);
-        for (const hour of hours) {
+        const fetchAndWrite = async (hour: number, repair: boolean) => {
           const result = await withRetries(() => fetchHour(client, source, hour, options.pageSize), deps.retryPolicy, {
             ...deps.retryDeps,
             onRetry: (err, attempt, delayMs) => {
@@ -81,18 +95,32 @@ export async function runFetch(sources: readonly Source[], deps: FetchRunDeps, o
           }).catch((err: unknown) => {
             throw Object.assign(err as Error, { hour: iso(hour) });
           });
-          const manifest = await writeHour(deps.store, source, result, deps.now());
-          await advanceWatermark(deps.store, source.id, hour, deps.now());
-          fetched.push({ hour: manifest.hour_start, rows: manifest.rows, quarantined: manifest.quarantined_rows, duplicates: manifest.duplicate_rows, block: manifest.block_number, pages: manifest.pages, indexingErrors: manifest.has_indexing_errors });
-          log.log(manifest.quarantined_rows > 0 || manifest.has_indexing_errors ? 'WARNING' : 'INFO', `fetched hour ${manifest.hour_start}`, { rows: manifest.rows, quarantined: manifest.quarantined_rows, block: manifest.block_number });
+          const { outcome, manifest } = await commitHour(deps.store, source, result, deps.now());
+          if (markers.has(hour)) await clearRepairMarker(deps.store, source.id, hour, markers.get(hour));
+          fetched.push({ hour: manifest.hour_start, rows: manifest.rows, quarantined: manifest.quarantined_rows, duplicates: manifest.duplicate_rows, block: manifest.block_number, pages: manifest.pages, indexingErrors: manifest.has_indexing_errors, write: outcome, repair });
+          log.log(manifest.quarantined_rows > 0 || manifest.has_indexing_errors ? 'WARNING' : 'INFO', `${repair ? 'repaired' : 'fetched'} hour ${manifest.hour_start}${outcome === 'lost' ? ' (a concurrent run wrote it first)' : ''}`, { rows: manifest.rows, quarantined: manifest.quarantined_rows, block: manifest.block_number, write: outcome });
+        };
+        for (const hour of repairs) {
+          try {
+            await fetchAndWrite(hour, true);
+          } catch (err) {
+            firstError ??= err;
+            repairsFailed.push({ hour: iso(hour), message: (err as Error).message });
+            log.log('ERROR', `repair of hour ${iso(hour)} failed: ${(err as Error).message}`, { retryable: err instanceof AppError ? err.retryable : false });
+          }
         }
-        return { source: source.id, status: 'ok', fetched, pending: remaining };
+        for (const hour of hours) {
+          await fetchAndWrite(hour, false);
+          await advanceWatermark(deps.store, source.id, hour, deps.now());
+        }
+        return { source: source.id, status: repairsFailed.length > 0 ? 'failed' : 'ok', fetched, pending: remaining, ...(repairsFailed.length > 0 ? { repairsFailed } : {}) };
       } catch (err) {
         firstError ??= err;
         const retryable = err instanceof AppError ? err.retryable : false;
         const hour = (err as { hour?: string }).hour;
         log.log('ERROR', `fetch failed: ${(err as Error).message}`, { retryable, hour });
-        return { source: source.id, status: 'failed', fetched, pending: hours.length - fetched.length + remaining, error: { message: (err as Error).message, retryable, ...(hour ? { hour } : {}) } };
+        const newHours = fetched.filter((f) => !f.repair).length;
+        return { source: source.id, status: 'failed', fetched, pending: hours.length - newHours + remaining, error: { message: (err as Error).message, retryable, ...(hour ? { hour } : {}) }, ...(repairsFailed.length > 0 ? { repairsFailed } : {}) };
       }
     }),
   );

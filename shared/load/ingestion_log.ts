@@ -1,6 +1,9 @@
 import type { TableSpec } from '../warehouse/warehouse';
 
-/** One row per loaded manifest: what each fetched hour brought in, and when. */
+/**
+ * One row per source and hour: what its current manifest (the one load verified last) brought in.
+ * A refetch that changed the hour replaces the row; per-hour sums over it count each hour once.
+ */
 export const INGESTION_LOG: TableSpec = {
   dataset: 'dex_ops',
   name: 'ingestion_log',

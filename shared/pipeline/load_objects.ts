@@ -1,3 +1,4 @@
+import { loadAllManifests as loadAllInStore, type LoadAllResult } from '../load/load_all_manifests';
 import { loadManifest, type LoadResult } from '../load/load_manifest';
 import type { Logger } from '../logging';
 import type { ObjectStore } from '../storage/object_store';
@@ -34,21 +35,12 @@ export function createObjectLoader(ports: LoadPorts): (objectName: string, logge
   };
 }
 
-/** Loads every manifest in the store (local runs and catch-up), `concurrency` at a time. */
-export async function loadAllManifests(ports: LoadPorts, options: { concurrency?: number; onLoaded?: (result: LoadResult) => void } = {}): Promise<{ loaded: number; ignored: number; superseded: number }> {
-  const load = createObjectLoader({ ...ports, storeUrl: ports.storeUrl });
-  const location = parseStoreUrl(ports.storeUrl);
-  const prefix = location.kind === 'gcs' && location.prefix ? `${location.prefix}/` : '';
-  const keys = (await ports.store.list('manifests/')).map((o) => `${prefix}${o.key}`);
-  const counts = { loaded: 0, ignored: 0, superseded: 0 };
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const result = await load(keys[next++]!);
-      counts[result.status]++;
-      options.onLoaded?.(result);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
-  return counts;
+/**
+ * Loads every manifest in the store (local runs and catch-up; in the cloud each manifest's own
+ * event does this). A corrupt hour is marked for repair and skipped, not a stop for the others.
+ */
+export async function loadAllManifests(ports: LoadPorts, options: { onLoaded?: (key: string) => void } = {}): Promise<LoadAllResult> {
+  let rawLayer: Promise<void> | undefined;
+  const ensureRawTable = () => (rawLayer ??= ports.warehouse.exposeRawLayer(ports.storeUrl));
+  return loadAllInStore({ store: ports.store, warehouse: ports.warehouse, ensureRawTable, now: () => ports.now(), logger: ports.logger }, options.onLoaded);
 }

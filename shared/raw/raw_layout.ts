@@ -7,6 +7,7 @@ export const RAW_PREFIX = 'raw';
 export const QUARANTINE_PREFIX = 'quarantine';
 export const MANIFEST_PREFIX = 'manifests';
 export const WATERMARK_PREFIX = 'state/watermarks';
+export const REPAIR_PREFIX = 'state/repairs';
 
 function partition(sourceId: string, hourStart: number): string {
   const iso = new Date(hourStart * 1000).toISOString();
@@ -27,6 +28,18 @@ export function manifestKey(sourceId: string, hourStart: number): string {
 
 export function watermarkKey(sourceId: string): string {
   return `${WATERMARK_PREFIX}/${sourceId}.json`;
+}
+
+/** Where a mark asking the next fetch run or backfill to refetch an hour lives. */
+export function repairMarkerKey(sourceId: string, hourStart: number): string {
+  return `${REPAIR_PREFIX}/source=${sourceId}/${new Date(hourStart * 1000).toISOString().slice(0, 13)}.json`;
+}
+
+/** The hour a repair marker key names, or undefined for any other key. */
+export function parseRepairMarkerKey(key: string): { sourceId: string; hourStart: number } | undefined {
+  const m = /^state\/repairs\/source=([^/]+)\/(\d{4}-\d{2}-\d{2}T\d{2})\.json$/.exec(key);
+  if (!m) return undefined;
+  return { sourceId: m[1]!, hourStart: Date.parse(`${m[2]!}:00:00Z`) / 1000 };
 }
 
 /** The source and hour a manifest key names, or undefined for any other key. */

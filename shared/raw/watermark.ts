@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PreconditionFailedError } from '../errors';
 import type { ObjectStore } from '../storage/object_store';
-import { watermarkKey } from './raw_layout';
+import { HOUR_SECONDS } from '../hours';
+import { manifestKey, watermarkKey } from './raw_layout';
 
 const watermarkSchema = z.object({ source: z.string(), last_complete_hour_unix: z.number().int(), updated_at: z.iso.datetime() }).strict();
 export type Watermark = z.infer<typeof watermarkSchema>;
@@ -30,4 +31,19 @@ export async function advanceWatermark(store: ObjectStore, sourceId: string, hou
     }
   }
   throw new PreconditionFailedError(`watermark of '${sourceId}' kept changing; gave up after 5 tries`);
+}
+
+/**
+ * Moves the watermark over every hour that already has a manifest, contiguously from the hour
+ * after it (or from `firstHour` when the source has none) up to `upTo`: after a backfill the
+ * hourly run neither refetches the backfilled hours nor skips a hole before them.
+ */
+export async function extendWatermark(store: ObjectStore, sourceId: string, firstHour: number, upTo: number, now: Date): Promise<number | null> {
+  const { watermark } = await readWatermark(store, sourceId);
+  const from = watermark ? watermark.last_complete_hour_unix + HOUR_SECONDS : firstHour;
+  let hour = from;
+  while (hour <= upTo && (await store.read(manifestKey(sourceId, hour)))) hour += HOUR_SECONDS;
+  if (hour === from) return watermark?.last_complete_hour_unix ?? null;
+  await advanceWatermark(store, sourceId, hour - HOUR_SECONDS, now);
+  return hour - HOUR_SECONDS;
 }

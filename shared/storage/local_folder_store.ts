@@ -2,18 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { PreconditionFailedError } from '../errors';
+import { removeDeadTempFiles, withKeyLock } from './folder_lock';
 import { assertValidKey, type ObjectInfo, type ObjectStore, type StoredObject, type WriteOptions } from './object_store';
 
-const TEMP_PREFIX = '.tmp-';
+/** Store-internal folders at the root: never keys, never inside a data partition. */
+export const TEMP_DIR = '.tmp';
+export const LOCK_DIR = '.locks';
+const INTERNAL = new Set([TEMP_DIR, LOCK_DIR]);
 
 /**
- * A folder as an object store. A write goes to a temporary file renamed into place, so readers
- * never see half an object; the generation is the file's inode and modification time in
- * nanoseconds, which every rename changes. Preconditions hold between writers in this process
- * (writes to one key are serialised); separate processes should not share a folder.
+ * A folder as an object store. A write goes to a temporary file in `<root>/.tmp` renamed into
+ * place, so readers never see half an object and a killed writer leaves nothing inside a data
+ * partition; the generation is the file's inode and modification time in nanoseconds, which every
+ * rename changes. Writes and deletes of a key hold a lock file (`<root>/.locks`), so preconditions
+ * hold between store instances and processes sharing the folder, as they do on GCS.
  */
 export class LocalFolderStore implements ObjectStore {
   private readonly locks = new Map<string, Promise<unknown>>();
+  private tempSwept: Promise<void> | undefined;
 
   constructor(
     readonly root: string,
@@ -35,10 +41,11 @@ export class LocalFolderStore implements ObjectStore {
     }
   }
 
-  /** Runs `fn` after every earlier operation on `key` has finished. */
+  /** Runs `fn` after every earlier operation on `key` has finished, here and in other processes. */
   private exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
+    const locked = () => withKeyLock(join(this.root, LOCK_DIR), key, fn);
+    const next = previous.then(locked, locked);
     const settled = next.then(
       () => undefined,
       () => undefined,
@@ -76,7 +83,10 @@ export class LocalFolderStore implements ObjectStore {
         throw new PreconditionFailedError(`${this.url}/${key}: at generation ${current}, expected ${options.ifGenerationMatch}`);
       }
       await mkdir(dirname(path), { recursive: true });
-      const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+      const tempDir = join(this.root, TEMP_DIR);
+      // Once per instance: temporary files of writers that died before their rename.
+      await (this.tempSwept ??= mkdir(tempDir, { recursive: true }).then(async () => { await removeDeadTempFiles(tempDir); }));
+      const temp = join(tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
       await writeFile(temp, data);
       await rename(temp, path);
       return { generation: await this.generationOf(path) };
@@ -95,8 +105,9 @@ export class LocalFolderStore implements ObjectStore {
       }
       for (const entry of entries) {
         const full = join(dir, entry.name);
+        if (dir === this.root && INTERNAL.has(entry.name)) continue;
         if (entry.isDirectory()) await walk(full);
-        else if (entry.isFile() && !entry.name.startsWith(TEMP_PREFIX)) {
+        else if (entry.isFile()) {
           const key = relative(this.root, full).split(sep).join('/');
           if (!key.startsWith(prefix)) continue;
           const s = await stat(full, { bigint: true });

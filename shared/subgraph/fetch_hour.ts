@@ -40,6 +40,8 @@ export async function fetchHour(client: SubgraphClient, source: Source, hourStar
   const rows: RawPoolHour[] = [];
   const quarantined: QuarantinedRow[] = [];
   const seen = new Set<string>();
+  // A malformed row that is re-served (it ended a page, so the next page starts with it) is kept once.
+  const seenQuarantined = new Set<string>();
   let duplicateRows = 0;
   let cursor = v2 ? '0x' : '';
   let block: (BlockRef & { hash: string }) | undefined;
@@ -72,14 +74,22 @@ export async function fetchHour(client: SubgraphClient, source: Source, hourStar
     } else if (meta.number !== block.number) {
       throw new UpstreamError(`subgraph '${source.id}': page pinned to block ${block.number} was answered at block ${meta.number}`, true);
     }
+    const quarantine = (reason: string, row: unknown) => {
+      const text = JSON.stringify(row);
+      if (seenQuarantined.has(text)) duplicateRows++;
+      else {
+        seenQuarantined.add(text);
+        quarantined.push({ reason, row });
+      }
+    };
     for (const row of data.rows) {
       const mapped = toRawRecord(source, row, block);
       if (!mapped.ok) {
-        quarantined.push({ reason: mapped.reason, row });
+        quarantine(mapped.reason, row);
         continue;
       }
       if (mapped.record.hour_start_unix !== hourStart) {
-        quarantined.push({ reason: `field '${timeField}': ${mapped.record.hour_start_unix} is not the hour fetched (${hourStart})`, row });
+        quarantine(`field '${timeField}': ${mapped.record.hour_start_unix} is not the hour fetched (${hourStart})`, row);
         continue;
       }
       if (seen.has(mapped.record.entity_id)) {
@@ -90,10 +100,22 @@ export async function fetchHour(client: SubgraphClient, source: Source, hourStar
       rows.push(mapped.record);
     }
     if (data.rows.length < pageSize) break;
-    // The cursor is the last id on the page, valid or not, so a bad row cannot stall paging.
-    const last = data.rows[data.rows.length - 1] as { id?: unknown };
-    if (typeof last.id !== 'string' || last.id <= cursor) throw new UpstreamError(`subgraph '${source.id}': page ended without an advancing id; cannot page further`, true);
-    cursor = last.id;
+    const next = lastAdvancingId(data.rows, cursor);
+    if (next === undefined) throw new UpstreamError(`subgraph '${source.id}': a full page of ${data.rows.length} rows has no id after '${cursor}'; cannot page further`, true);
+    cursor = next;
   }
   return { hourStart, rows, quarantined, block, pages, duplicateRows, hasIndexingErrors };
+}
+
+/**
+ * The cursor for the next page: the last id on the page that is a string after the current cursor,
+ * valid row or not, so a malformed row (even the last one, even without an id) cannot stall
+ * paging. Rows come ordered by id, so nothing between two ids is skipped.
+ */
+export function lastAdvancingId(rows: readonly unknown[], cursor: string): string | undefined {
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const id = (rows[i] as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && id > cursor) return id;
+  }
+  return undefined;
 }

@@ -3,44 +3,69 @@ import type { Source } from '../config/sources';
 import type { RawPoolHour } from '../raw/raw_record';
 
 /** graph-node serialises BigDecimal as plain decimal text (an exponent is tolerated, never a word). */
-export const bigDecimal = z.string().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'must be a decimal number string');
-export const bigInt = z.string().regex(/^-?\d+$/, 'must be an integer string');
+const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+const INTEGER = /^-?\d+$/;
+export const bigDecimal = z.string().regex(DECIMAL, 'must be a decimal number string');
+export const bigInt = z.string().regex(INTEGER, 'must be an integer string');
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A BigDecimal the warehouse reads as FLOAT64: it must stay a finite double ('1e400' would become
+ * Infinity) and a non-zero value must not round to 0 ('1e-400'), so no number changes meaning.
+ */
+export const float64Decimal = bigDecimal.superRefine((text, ctx) => {
+  if (!DECIMAL.test(text)) return;
+  const value = Number(text);
+  if (!Number.isFinite(value)) ctx.addIssue({ code: 'custom', message: `${text} is beyond the FLOAT64 range (it would become ${value})` });
+  else if (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, ''))) ctx.addIssue({ code: 'custom', message: `${text} is non-zero but rounds to 0 as FLOAT64` });
+});
+
+/** A BigInt the warehouse reads as INT64: a value outside the signed 64-bit range would become NULL. */
+export const int64Integer = bigInt.superRefine((text, ctx) => {
+  if (!INTEGER.test(text)) return;
+  const value = BigInt(text);
+  if (value < INT64_MIN || value > INT64_MAX) ctx.addIssue({ code: 'custom', message: `${text} does not fit INT64` });
+});
+
 const hexId = z.string().regex(/^0x[0-9a-fA-F]*$/, 'must be 0x-prefixed hex');
 const token = z.object({ id: hexId, symbol: z.string(), decimals: bigInt });
 
 export const poolHourRowSchema = z.object({
   id: z.string().min(1),
   periodStartUnix: z.number().int(),
-  pool: z.object({ id: hexId, feeTier: bigInt, token0: token, token1: token }),
+  pool: z.object({ id: hexId, feeTier: int64Integer, token0: token, token1: token }),
+  // liquidity and sqrtPrice are uint128/uint160: kept as exact strings, never cast.
   liquidity: bigInt,
   sqrtPrice: bigInt,
-  token0Price: bigDecimal,
-  token1Price: bigDecimal,
+  token0Price: float64Decimal,
+  token1Price: float64Decimal,
   tick: bigInt.nullable(),
-  tvlUSD: bigDecimal,
-  volumeToken0: bigDecimal,
-  volumeToken1: bigDecimal,
-  volumeUSD: bigDecimal,
-  feesUSD: bigDecimal,
-  txCount: bigInt,
-  open: bigDecimal,
-  high: bigDecimal,
-  low: bigDecimal,
-  close: bigDecimal,
+  tvlUSD: float64Decimal,
+  volumeToken0: float64Decimal,
+  volumeToken1: float64Decimal,
+  volumeUSD: float64Decimal,
+  feesUSD: float64Decimal,
+  txCount: int64Integer,
+  open: float64Decimal,
+  high: float64Decimal,
+  low: float64Decimal,
+  close: float64Decimal,
 });
 
 export const pairHourRowSchema = z.object({
   id: hexId,
   hourStartUnix: z.number().int(),
   pair: z.object({ id: hexId, token0: token, token1: token }),
-  reserve0: bigDecimal,
-  reserve1: bigDecimal,
-  totalSupply: bigDecimal.nullable(),
-  reserveUSD: bigDecimal,
-  hourlyVolumeToken0: bigDecimal,
-  hourlyVolumeToken1: bigDecimal,
-  hourlyVolumeUSD: bigDecimal,
-  hourlyTxns: bigInt,
+  reserve0: float64Decimal,
+  reserve1: float64Decimal,
+  totalSupply: float64Decimal.nullable(),
+  reserveUSD: float64Decimal,
+  hourlyVolumeToken0: float64Decimal,
+  hourlyVolumeToken1: float64Decimal,
+  hourlyVolumeUSD: float64Decimal,
+  hourlyTxns: int64Integer,
 });
 
 export interface BlockRef {

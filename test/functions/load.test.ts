@@ -7,6 +7,7 @@ import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { createLoadFunction } from '../../functions/load/handler';
 import { localSources } from '../../shared/config/sources';
+import { UpstreamError } from '../../shared/errors';
 import { memoryLogger } from '../../shared/logging';
 import { manifestKey } from '../../shared/raw/raw_layout';
 import { writeHour } from '../../shared/raw/write_hour';
@@ -87,13 +88,33 @@ test('a manifest that can never be loaded is acknowledged and recorded, not rede
   expect(String(letter!.message)).toContain(`manifest ${manifestKey(source.id, HOUR)} is invalid`);
 });
 
-test('input that is not ready yet answers 5xx so Eventarc redelivers it, with no dead letter and no stack trace', async () => {
-  const answer = await post({ bucket: 'raw', name: manifestKey(source.id, HOUR) }, 'evt-3');
-  expect(answer.status).toBe(500);
-  expect(answer.text).toContain('is not readable yet');
-  expect(answer.text).not.toContain('    at ');
+test('a failure a retry can cure (the warehouse unavailable) answers 5xx so Eventarc redelivers it, with no dead letter and no stack trace', async () => {
+  await writeHour(new LocalFolderStore(dir), source, fetched, new Date());
+  const flaky = Object.assign(Object.create(warehouse) as DuckDbWarehouse, {
+    replaceRows: () => Promise.reject(new UpstreamError('BigQuery replaceRows dex_ops.ingestion_log: 503 backend error', true)),
+  });
+  const name = `load_flaky_${Math.random().toString(36).slice(2)}`;
+  ff.cloudEvent(name, createLoadFunction({ DATA_STORE_URL: dir, WAREHOUSE: 'duckdb::memory:' }, { logger, warehouse: flaky }));
+  const flakyServer = getTestServer(name);
+  await new Promise<void>((resolve) => flakyServer.listen(0, '127.0.0.1', resolve));
+  const saved = base;
+  base = `http://127.0.0.1:${(flakyServer.address() as AddressInfo).port}/`;
+  try {
+    const answer = await post({ bucket: 'raw', name: manifestKey(source.id, HOUR) }, 'evt-3');
+    expect(answer.status).toBe(500);
+    expect(answer.text).toContain('503 backend error');
+    expect(answer.text).not.toContain('    at ');
+  } finally {
+    base = saved;
+    await new Promise<void>((resolve) => flakyServer.close(() => { resolve(); }));
+  }
   expect(await deadLetters()).toEqual([]);
-  expect(logger.lines.find((l) => l.severity === 'WARNING')).toMatchObject({ event_id: 'evt-3', error: { kind: 'not_ready', retryable: true } });
+  expect(logger.lines.find((l) => l.severity === 'WARNING')).toMatchObject({ event_id: 'evt-3', error: { kind: 'upstream', retryable: true } });
+});
+
+test('a manifest that is gone is permanent: acknowledged and recorded', async () => {
+  expect((await post({ bucket: 'raw', name: manifestKey(source.id, HOUR) }, 'evt-4')).status).toBe(204);
+  expect(await deadLetters()).toMatchObject([{ event_id: 'evt-4', error_kind: 'invalid_input' }]);
 });
 
 test('objects that are not manifests are ignored', async () => {

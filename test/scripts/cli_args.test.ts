@@ -60,7 +60,7 @@ describe('runCli', () => {
     const out: string[] = [];
     const errs: string[] = [];
     let code = -1;
-    await runCli(() => Promise.reject(err as Error), { out: (s) => out.push(s), err: (s) => errs.push(s), exit: (c) => { code = c; } });
+    await runCli(() => Promise.reject(err instanceof Error ? err : new Error(String(err))), { out: (s) => out.push(s), err: (s) => errs.push(s), exit: (c) => { code = c; } });
     return { code, out: out.join(''), err: errs.join('') };
   };
 

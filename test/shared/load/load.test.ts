@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localSources } from '../../../shared/config/sources';
-import { NotReadyError } from '../../../shared/errors';
+import { InvalidInputError } from '../../../shared/errors';
 import { loadManifest } from '../../../shared/load/load_manifest';
 import { memoryLogger } from '../../../shared/logging';
 import { manifestKey, rawDataKey } from '../../../shared/raw/raw_layout';
@@ -50,13 +51,14 @@ describe('loadManifest', () => {
     await warehouse.close();
   });
 
-  test('objects that do not match the manifest are a retryable error; other keys are ignored', async () => {
+  test('objects that do not match the manifest are a permanent error (a retry cannot cure it); other keys are ignored', async () => {
     const { store, warehouse, deps } = await setup();
     await writeHour(store, source, fetched('42'), new Date());
     await store.write(rawDataKey(source.id, HOUR), Buffer.from('tampered'));
     const err = await loadManifest(deps, manifestKey(source.id, HOUR)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NotReadyError);
-    expect((err as Error).message).toContain('does not match manifest');
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as InvalidInputError).retryable).toBe(false);
+    expect((err as Error).message).toContain(`${rawDataKey(source.id, HOUR)} has SHA-256 ${createHash('sha256').update('tampered').digest('hex')}, manifest ${manifestKey(source.id, HOUR)} names`);
     expect(await loadManifest(deps, rawDataKey(source.id, HOUR))).toEqual({ status: 'ignored', key: rawDataKey(source.id, HOUR) });
     await warehouse.close();
   });
@@ -82,6 +84,48 @@ describe('loadManifest', () => {
       },
     });
     expect(await loadManifest({ ...deps, store: staleStore }, manifestKey(source.id, HOUR))).toEqual({ status: 'superseded', key: manifestKey(source.id, HOUR) });
+    await warehouse.close();
+  });
+});
+
+describe('ingestion_log: one row per source and hour, naming its current manifest', () => {
+  const open = async () => {
+    const store = new LocalFolderStore(dir);
+    const warehouse = await DuckDbWarehouse.open();
+    const { ensureLocalRawView } = await import('../../../shared/transform/local_raw_view');
+    let clock = Date.parse('2026-11-24T08:10:00Z');
+    const deps = { store, warehouse, ensureRawTable: () => ensureLocalRawView(warehouse, dir, true), now: () => new Date((clock += 60_000)), logger: memoryLogger() };
+    const log = () => warehouse.query('SELECT source, hour_ts, manifest_sha256, rows, loaded_at FROM `dex_ops.ingestion_log` ORDER BY hour_ts');
+    return { store, warehouse, deps, log };
+  };
+  const twoRows = (volume: string): HourFetch => ({ ...fetched(volume), rows: [fetched(volume).rows[0]!, { ...fetched(volume).rows[0]!, entity_id: 'b', pool_id: '0xbb' }] });
+
+  test('a refetch that changed the hour replaces its row; per-hour sums count it once', async () => {
+    // Issue 10, point 2: before, this left two rows for the hour (1 + 2 rows summed to 3).
+    const { store, warehouse, deps, log } = await open();
+    await writeHour(store, source, fetched('42'), new Date('2026-11-24T08:05:00Z'));
+    await loadManifest(deps, manifestKey(source.id, HOUR));
+    await writeHour(store, source, twoRows('43'), new Date('2026-11-24T09:05:00Z'));
+    const second = await loadManifest(deps, manifestKey(source.id, HOUR));
+    const rows = await log();
+    expect(rows.map((r) => [r.hour_ts, r.rows, r.manifest_sha256])).toEqual([['2026-11-24T07:00:00.000Z', 2, (second as { manifestSha256: string }).manifestSha256]]);
+    expect(await warehouse.query('SELECT source, SUM(rows) AS rows FROM `dex_ops.ingestion_log` GROUP BY source')).toEqual([{ source: source.id, rows: 2 }]);
+    await warehouse.close();
+  });
+
+  test('a refetch of unchanged data, and a redelivered event, change nothing', async () => {
+    const { store, warehouse, deps, log } = await open();
+    await writeHour(store, source, fetched('42'), new Date('2026-11-24T08:05:00Z'));
+    await loadManifest(deps, manifestKey(source.id, HOUR));
+    const before = await log();
+    const manifestBefore = await store.read(manifestKey(source.id, HOUR));
+    // fetched_at differs, the data does not: the stored hour is left as it was.
+    await writeHour(store, source, fetched('42'), new Date('2026-11-24T10:05:00Z'));
+    expect(await store.read(manifestKey(source.id, HOUR))).toEqual(manifestBefore);
+    await loadManifest(deps, manifestKey(source.id, HOUR));
+    await loadManifest(deps, manifestKey(source.id, HOUR));
+    expect(await log()).toEqual(before);
+    expect(before).toHaveLength(1);
     await warehouse.close();
   });
 });

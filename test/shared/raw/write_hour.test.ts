@@ -3,7 +3,8 @@ import { PreconditionFailedError } from '../../../shared/errors';
 import { decodeJsonlGzip } from '../../../shared/raw/jsonl_gzip';
 import { manifestKey, parseManifestKey, quarantineKey, rawDataKey } from '../../../shared/raw/raw_layout';
 import { advanceWatermark, readWatermark } from '../../../shared/raw/watermark';
-import { writeHour } from '../../../shared/raw/write_hour';
+import { verifyHour } from '../../../shared/raw/verify_hour';
+import { commitHour, MAX_COMMIT_ROUNDS, writeHour } from '../../../shared/raw/write_hour';
 import { MemoryStore } from '../../../shared/storage/memory_store';
 import type { WriteOptions } from '../../../shared/storage/object_store';
 import type { HourFetch } from '../../../shared/subgraph/fetch_hour';
@@ -65,4 +66,42 @@ test('a watermark that keeps changing under the writer gives up with a conflict'
   const store = new MemoryStore();
   store.write = () => Promise.reject(new PreconditionFailedError('raced'));
   await expect(advanceWatermark(store, 'uni', HOUR, new Date())).rejects.toThrow("watermark of 'uni' kept changing");
+});
+
+describe('commitHour', () => {
+  const withRows = (n: number, block = 100): HourFetch => ({ ...fetched(n, 0), block: { number: block, timestamp: HOUR + 3700, hash: '0xabc' }, rows: Array.from({ length: n }, (_, i) => ({ entity_id: `0xp${i}`, block_number: block }) as never) });
+
+  test('writing the same data again writes nothing and says unchanged; new data says written', async () => {
+    const store = new MemoryStore();
+    expect((await commitHour(store, source, withRows(2), new Date('2026-11-24T08:05:00Z'))).outcome).toBe('written');
+    const before = await store.list('');
+    const again = await commitHour(store, source, withRows(2), new Date('2026-11-24T09:05:00Z'));
+    expect([again.outcome, again.manifest.fetched_at]).toEqual(['unchanged', '2026-11-24T08:05:00.000Z']);
+    expect(await store.list('')).toEqual(before);
+    expect((await commitHour(store, source, withRows(2, 101), new Date())).outcome).toBe('written');
+  });
+
+  test('an hour whose data another writer keeps replacing gives up with a retryable conflict', async () => {
+    const store = new MemoryStore();
+    const write = store.write.bind(store);
+    // After each manifest write, a rogue writer replaces the data part.
+    store.write = async (key: string, data: Buffer, options?: WriteOptions) => {
+      const result = await write(key, data, options);
+      if (key.startsWith('manifests/')) await write(rawDataKey(source.id, HOUR), Buffer.from(`rogue ${Math.random()}`));
+      return result;
+    };
+    const err = await commitHour(store, source, withRows(1), new Date(), { pause: () => Promise.resolve() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PreconditionFailedError);
+    expect((err as PreconditionFailedError).retryable).toBe(true);
+    expect((err as Error).message).toBe(`hour 2026-11-24T07:00:00.000Z of '${source.id}' kept changing under concurrent writers; gave up after ${MAX_COMMIT_ROUNDS} rounds`);
+  });
+
+  test('an hour whose manifest and data disagree is rewritten, even with the same data', async () => {
+    const store = new MemoryStore();
+    await commitHour(store, source, withRows(2), new Date());
+    await store.write(rawDataKey(source.id, HOUR), Buffer.from('broken'));
+    expect((await verifyHour(store, source.id, HOUR)).ok).toBe(false);
+    expect((await commitHour(store, source, withRows(2), new Date())).outcome).toBe('written');
+    expect((await verifyHour(store, source.id, HOUR, { decode: true })).ok).toBe(true);
+  });
 });

@@ -18,16 +18,41 @@ afterAll(async () => {
 });
 
 let counter = 0;
-const adapters: [string, () => ObjectStore][] = [
-  ['memory', () => new MemoryStore(`memory://contract-${counter++}`)],
-  ['local folder', () => new LocalFolderStore(mkdtempSync(join(tmpdir(), 'store-')))],
-  ['GCS (loopback API)', () => new GcsStore('gs://raw-bucket/p', 'raw-bucket', `p${counter++}`, { apiEndpoint: gcs.endpoint, projectId: 'test-project' })],
+/** Each adapter opens a store, and a second handle on the same objects (another instance or process would). */
+const adapters: [string, () => { store: ObjectStore; twin: () => ObjectStore }][] = [
+  ['memory', () => { const store = new MemoryStore(`memory://contract-${counter++}`); return { store, twin: () => store }; }],
+  ['local folder', () => { const root = mkdtempSync(join(tmpdir(), 'store-')); return { store: new LocalFolderStore(root), twin: () => new LocalFolderStore(root) }; }],
+  ['GCS (loopback API)', () => {
+    const prefix = `p${counter++}`;
+    const open = () => new GcsStore('gs://raw-bucket/p', 'raw-bucket', prefix, { apiEndpoint: gcs.endpoint, projectId: 'test-project' });
+    return { store: open(), twin: open };
+  }],
 ];
 
 describe.each(adapters)('ObjectStore contract: %s', (_name, make) => {
   let store: ObjectStore;
+  let twin: () => ObjectStore;
   beforeEach(() => {
-    store = make();
+    ({ store, twin } = make());
+  });
+
+  // Issue 10, point 1: before, two folder-store instances could both pass the same precondition.
+  test('of many writers on separate handles with the same generation, exactly one wins, every round', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { generation } = await store.write('race.json', Buffer.from(`round ${round}`));
+      const writers = [store, ...Array.from({ length: 5 }, twin)];
+      const results = await Promise.allSettled(writers.map((w, i) => w.write('race.json', Buffer.from(`writer ${i}`), { ifGenerationMatch: generation })));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(PreconditionFailedError);
+      const winner = results.findIndex((r) => r.status === 'fulfilled');
+      expect((await twin().read('race.json'))!.data.toString()).toBe(`writer ${winner}`);
+    }
+  });
+
+  test('list shows exactly the objects written: no temporary or lock files', async () => {
+    await Promise.all(['a/1', 'a/2', 'b/3'].map((k) => twin().write(k, Buffer.from(k), { ifGenerationMatch: '0' })));
+    await store.delete('a/2');
+    expect((await store.list('')).map((o) => o.key)).toEqual(['a/1', 'b/3']);
   });
 
   test('a missing object reads as null', async () => {

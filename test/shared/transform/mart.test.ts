@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadAllManifests } from '../../../shared/load/load_all_manifests';
+import { silentLogger } from '../../../shared/logging';
 import { FEATURE_NAMES, renderDataformInclude } from '../../../shared/features/feature_spec';
 import { percentileLinear } from '../../../shared/iforest/percentile';
 import type { RawPoolHour } from '../../../shared/raw/raw_record';
@@ -62,6 +64,8 @@ beforeAll(async () => {
   }
   wh = await DuckDbWarehouse.open();
   await ensureLocalRawView(wh, dir, true);
+  // Staging reads the hours load verified.
+  expect((await loadAllManifests({ store, warehouse: wh, ensureRawTable: () => Promise.resolve(), now: () => new Date(), logger: silentLogger })).loaded).toBe(HOURS);
   compiled = compileDataform(DATAFORM, { freshness_reference: REFERENCE });
   const result = await runCompiledProject(wh, compiled);
   expect(result.failedAssertions).toEqual([]);
