@@ -1,0 +1,51 @@
+/**
+ * The SQL a training run sends, generated here (pure) and checked against golden files. Every
+ * query filters on hour_ts first, so BigQuery prunes to the window's partitions: the cost of a
+ * run follows the window, never the table.
+ */
+export const MART_TABLE = '`dex_anomaly.mart_pool_features_labeled`';
+/** Resolution of the hash sample: a row is kept when its bucket is below rate x BUCKETS. */
+export const SAMPLE_BUCKETS = 1_000_000;
+
+const ELIGIBLE = 'is_warm AND NOT is_data_error';
+
+/**
+ * A deterministic bucket in [0, SAMPLE_BUCKETS) from the seed, source, pool and hour (not RAND(),
+ * so a rerun reads the same rows). Each engine has its own hash, so BigQuery and DuckDB sample
+ * different (equally fair) rows.
+ */
+export function sampleBucketSql(dialect: 'bigquery' | 'duckdb', parts: readonly string[]): string {
+  const key = `CONCAT(${['CAST(@seed AS STRING)', ...parts].join(", '|', ")})`;
+  return dialect === 'bigquery' ? `MOD(ABS(FARM_FINGERPRINT(${key})), ${SAMPLE_BUCKETS})` : `CAST(hash(${key}) % ${SAMPLE_BUCKETS} AS BIGINT)`;
+}
+
+const ROW_KEY = ['source', 'pool_id', 'CAST(UNIX_SECONDS(hour_ts) AS STRING)'];
+const HOUR_KEY = ['CAST(UNIX_SECONDS(hour_ts) AS STRING)'];
+
+/** Eligible rows in the training and evaluation parts of the window (@window_start, @eval_start, @window_end). */
+export function windowCountSql(): string {
+  return `SELECT
+  SUM(CASE WHEN hour_ts < @eval_start THEN 1 ELSE 0 END) AS train_rows,
+  SUM(CASE WHEN hour_ts >= @eval_start THEN 1 ELSE 0 END) AS eval_rows,
+  COUNT(DISTINCT CASE WHEN hour_ts >= @eval_start THEN hour_ts END) AS eval_hours
+FROM ${MART_TABLE}
+WHERE hour_ts >= @window_start AND hour_ts < @window_end AND ${ELIGIBLE}`;
+}
+
+/** The training sample: about @buckets / SAMPLE_BUCKETS of the training part, in a stable order. */
+export function trainingSampleSql(dialect: 'bigquery' | 'duckdb', featureNames: readonly string[]): string {
+  return `SELECT ${featureNames.join(', ')}
+FROM ${MART_TABLE}
+WHERE hour_ts >= @window_start AND hour_ts < @eval_start AND ${ELIGIBLE}
+  AND ${sampleBucketSql(dialect, ROW_KEY)} < @buckets
+ORDER BY source, pool_id, hour_ts`;
+}
+
+/** The evaluation part: every pool of about @buckets / SAMPLE_BUCKETS of its hours (all hours at SAMPLE_BUCKETS). */
+export function evaluationSql(dialect: 'bigquery' | 'duckdb', featureNames: readonly string[]): string {
+  return `SELECT source, pool_id, UNIX_SECONDS(hour_ts) AS hour_unix, y, ${featureNames.join(', ')}
+FROM ${MART_TABLE}
+WHERE hour_ts >= @eval_start AND hour_ts < @window_end AND ${ELIGIBLE}
+  AND ${sampleBucketSql(dialect, HOUR_KEY)} < @buckets
+ORDER BY hour_ts, source, pool_id`;
+}
