@@ -1,7 +1,7 @@
 import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { ConfigError } from '../errors';
 import { DUCKDB_MACROS, toDuckDbSql } from './duckdb_dialect';
-import { schemaDrift, type ColumnType, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
+import { schemaDrift, type ColumnChunk, type ColumnType, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
 
 const DUCK_TYPES: Readonly<Record<ColumnType, string>> = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', JSON: 'JSON' };
 const FROM_DUCK: Readonly<Record<string, ColumnType>> = { VARCHAR: 'STRING', BIGINT: 'INT64', DOUBLE: 'FLOAT64', BOOLEAN: 'BOOL', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE', JSON: 'JSON' };
@@ -49,6 +49,18 @@ export class DuckDbWarehouse implements Warehouse {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) return;
       for (const values of chunk.getRows()) yield Object.fromEntries(values.map((v, i) => [names[i]!, plain(v)]));
+    }
+  }
+
+  async *streamChunks(sql: string, params?: Readonly<Record<string, QueryParam>>): AsyncIterable<ColumnChunk> {
+    const result = await this.connection.stream(toDuckDbSql(sql), duckParams(params));
+    const columnNames = result.columnNames();
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      // Vectors read typed memory in place (a DOUBLE column is a Float64Array view).
+      const vectors = columnNames.map((_, c) => chunk.getColumnVector(c));
+      yield { columnNames, rowCount: chunk.rowCount, value: (c, r) => plain(vectors[c]!.getItem(r)) };
     }
   }
 
