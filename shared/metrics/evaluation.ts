@@ -1,5 +1,5 @@
 import { perHourTopK } from './per_hour';
-import { averagePrecision, rocAuc } from './ranking';
+import { rankingAreas } from './fast_ranking';
 
 /** Rows of an evaluation window: anomaly scores (higher = more abnormal) with their context. */
 export interface ScoredRows {
@@ -55,11 +55,12 @@ function metricsOf(rows: ScoredRows, pick: Uint32Array | null, threshold: number
     if (threshold !== null && scores[j]! >= threshold) alerts++;
   }
   const topK = perHourTopK(scores, labels, hours, 10);
+  const areas = n > 0 ? rankingAreas(scores, labels) : { rocAuc: Number.NaN, averagePrecision: Number.NaN };
   return {
     rows: n,
     positives,
-    prAuc: n > 0 ? finiteOrNull(averagePrecision(scores, labels)) : null,
-    rocAuc: n > 0 ? finiteOrNull(rocAuc(scores, labels)) : null,
+    prAuc: finiteOrNull(areas.averagePrecision),
+    rocAuc: finiteOrNull(areas.rocAuc),
     precisionAt10: finiteOrNull(topK.precisionAtK),
     recallAt10: finiteOrNull(topK.recallAtK),
     hours: topK.hours,

@@ -23,25 +23,30 @@ export interface PerHourTopK {
 }
 
 /** Expected positives among the k highest scores of one group of rows (higher = more abnormal). */
-export function expectedPositivesInTopK(scores: ArrayLike<number>, labels: ArrayLike<number>, rows: readonly number[], k: number): number {
-  const order = [...rows].sort((a, b) => scores[b]! - scores[a]!);
-  let taken = 0;
-  let expected = 0;
-  for (let start = 0; start < order.length && taken < k; ) {
-    let end = start;
-    let positives = 0;
-    const score = scores[order[start]!]!;
-    while (end < order.length && scores[order[end]!] === score) {
-      if (labels[order[end]!] === 1) positives++;
-      end++;
+export function expectedPositivesInTopK(scores: ArrayLike<number>, labels: ArrayLike<number>, rows: ArrayLike<number>, k: number): number {
+  const cut = Math.min(k, rows.length);
+  if (cut === 0) return 0;
+  const sorted = new Float64Array(rows.length);
+  for (let j = 0; j < rows.length; j++) sorted[j] = scores[rows[j]!]!;
+  sorted.sort();
+  const kth = sorted[rows.length - cut]!;
+  // Rows above the k-th score are all taken; the group tied at it shares the slots left.
+  let above = 0;
+  let abovePositives = 0;
+  let tied = 0;
+  let tiedPositives = 0;
+  for (let j = 0; j < rows.length; j++) {
+    const i = rows[j]!;
+    const score = scores[i]!;
+    if (score > kth) {
+      above++;
+      abovePositives += labels[i]!;
+    } else if (score === kth) {
+      tied++;
+      tiedPositives += labels[i]!;
     }
-    const size = end - start;
-    const slots = Math.min(size, k - taken);
-    expected += (positives * slots) / size;
-    taken += slots;
-    start = end;
   }
-  return expected;
+  return abovePositives + (tiedPositives * (cut - above)) / tied;
 }
 
 /** Per-hour Precision@k and Recall@k; `hours` holds each row's hour (any integer key). */
@@ -50,20 +55,30 @@ export function perHourTopK(scores: ArrayLike<number>, labels: ArrayLike<number>
   if (scores.length !== labels.length || scores.length !== hours.length) {
     throw new RangeError(`${scores.length} scores, ${labels.length} labels and ${hours.length} hours`);
   }
-  const byHour = new Map<number, number[]>();
+  // Rows grouped by hour in flat arrays (a counting sort), not an array per hour.
+  const hourIndex = new Map<number, number>();
+  const rowHour = new Int32Array(scores.length);
   for (let i = 0; i < scores.length; i++) {
     if (Number.isNaN(scores[i])) throw new RangeError(`score ${i} is NaN`);
     if (labels[i] !== 0 && labels[i] !== 1) throw new RangeError(`label ${i} must be 0 or 1, got ${labels[i]}`);
-    const hour = hours[i]!;
-    let rows = byHour.get(hour);
-    if (!rows) byHour.set(hour, (rows = []));
-    rows.push(i);
+    let h = hourIndex.get(hours[i]!);
+    if (h === undefined) hourIndex.set(hours[i]!, (h = hourIndex.size));
+    rowHour[i] = h;
   }
+  const groups = hourIndex.size;
+  const start = new Int32Array(groups + 1);
+  for (let i = 0; i < scores.length; i++) start[rowHour[i]! + 1]!++;
+  for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
+  const fill = start.slice(0, groups);
+  const order = new Int32Array(scores.length);
+  for (let i = 0; i < scores.length; i++) order[fill[rowHour[i]!]!++] = i;
+
   let precisionSum = 0;
   let recallSum = 0;
   let hoursWithPositives = 0;
   let hoursWithFewerThanK = 0;
-  for (const rows of byHour.values()) {
+  for (let g = 0; g < groups; g++) {
+    const rows = order.subarray(start[g], start[g + 1]);
     const cut = Math.min(k, rows.length);
     if (rows.length < k) hoursWithFewerThanK++;
     const found = expectedPositivesInTopK(scores, labels, rows, cut);
@@ -77,9 +92,9 @@ export function perHourTopK(scores: ArrayLike<number>, labels: ArrayLike<number>
   }
   return {
     k,
-    precisionAtK: byHour.size > 0 ? precisionSum / byHour.size : Number.NaN,
+    precisionAtK: groups > 0 ? precisionSum / groups : Number.NaN,
     recallAtK: hoursWithPositives > 0 ? recallSum / hoursWithPositives : Number.NaN,
-    hours: byHour.size,
+    hours: groups,
     hoursWithPositives,
     hoursWithFewerThanK,
   };
