@@ -9,6 +9,7 @@ export function assertModelFeatures(modelFeatures: readonly string[], martFeatur
   if (modelFeatures.length === martFeatures.length && modelFeatures.every((n, i) => n === martFeatures[i])) return;
   const missing = modelFeatures.filter((n) => !martFeatures.includes(n));
   const extra = martFeatures.filter((n) => !modelFeatures.includes(n));
-  const detail = missing.length > 0 || extra.length > 0 ? `the mart lacks [${missing.join(', ')}] and adds [${extra.join(', ')}]` : 'same names in another order';
+  const parts = [...(missing.length > 0 ? [`the mart lacks [${missing.join(', ')}]`] : []), ...(extra.length > 0 ? [`the mart adds [${extra.join(', ')}]`] : [])];
+  const detail = parts.length > 0 ? parts.join(', ') : 'same names in another order';
   throw new ModelFileError(`${what} was trained on features [${modelFeatures.join(', ')}] but the mart has [${martFeatures.join(', ')}]: ${detail}`);
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../errors';
 import type { FeatureMatrix } from '../iforest/feature_matrix';
 import type { ScoredRows } from '../metrics/evaluation';
-import type { QueryParam, Row, Warehouse } from '../warehouse/warehouse';
+import type { QueryParam, Warehouse } from '../warehouse/warehouse';
+import { forEachRow, type ColumnReader } from './row_cursor';
 import { evaluationSql, trainingSampleSql } from './training_query';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -27,18 +28,21 @@ class GrowingBuffer<T extends Float64Array | Float32Array | Uint8Array | Int32Ar
   }
 }
 
-/** Copies one row's features into the buffer; false (nothing written) when one is not finite. */
-function pushFeatures(row: Row, featureNames: readonly string[], out: GrowingBuffer<Float64Array> | GrowingBuffer<Float32Array>, limit: number): boolean {
-  for (const name of featureNames) {
-    const v = row[name];
+/**
+ * Copies one row's features (columns first .. first + names - 1) into the buffer; false, with
+ * nothing written, when one is null or not finite.
+ */
+function pushFeatures(read: ColumnReader, first: number, featureNames: readonly string[], out: GrowingBuffer<Float64Array> | GrowingBuffer<Float32Array>, limit: number): boolean {
+  for (let c = 0; c < featureNames.length; c++) {
+    const v = read(first + c);
     if (typeof v !== 'number') {
-      if (v === undefined) throw new InvalidInputError(`the mart has no column '${name}' (the model's features: ${featureNames.join(', ')})`);
-      if (v !== null) throw new InvalidInputError(`mart column '${name}' must be a number, got ${typeof v}`);
+      if (v === undefined) throw new InvalidInputError(`the mart has no column '${featureNames[c]!}' (the model's features: ${featureNames.join(', ')})`);
+      if (v !== null) throw new InvalidInputError(`mart column '${featureNames[c]!}' must be a number, got ${typeof v}`);
       return false;
     }
     if (!Number.isFinite(v) || Math.abs(v) > limit) return false;
   }
-  for (const name of featureNames) out.push(row[name] as number);
+  for (let c = 0; c < featureNames.length; c++) out.push(read(first + c) as number);
   return true;
 }
 
@@ -54,9 +58,9 @@ export async function readTrainingSample(warehouse: Warehouse, featureNames: rea
   const cols = featureNames.length;
   const values = new GrowingBuffer(new Float64Array(Math.ceil(expectedRows * 1.1 + 64) * cols), (n) => new Float64Array(n));
   let skipped = 0;
-  for await (const row of warehouse.stream(trainingSampleSql(warehouse.dialect, featureNames), params)) {
-    if (!pushFeatures(row, featureNames, values, FLOAT32_MAX)) skipped++;
-  }
+  await forEachRow(warehouse, trainingSampleSql(warehouse.dialect, featureNames), params, featureNames, (read) => {
+    if (!pushFeatures(read, 0, featureNames, values, FLOAT32_MAX)) skipped++;
+  });
   const data = values.trimmed();
   const hash = createHash('sha256').update(JSON.stringify(featureNames)).update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   return { matrix: { featureNames, rows: data.length / cols, values: data }, skippedNonFinite: skipped, fingerprint: `sha256:${hash.digest('hex')}` };
@@ -74,7 +78,8 @@ export interface EvaluationData {
 }
 
 /** Streams the evaluation rows into a float32 matrix plus per-row label, hour and source index. */
-export async function readEvaluationRows(warehouse: Warehouse, featureNames: readonly string[], params: Readonly<Record<string, QueryParam>>, expectedRows: number, truth?: GroundTruth): Promise<EvaluationData> {
+/** With `sampleHours`, params carry @seed and @buckets and only that share of hours is read. */
+export async function readEvaluationRows(warehouse: Warehouse, featureNames: readonly string[], params: Readonly<Record<string, QueryParam>>, expectedRows: number, sampleHours: boolean, truth?: GroundTruth): Promise<EvaluationData> {
   const cap = Math.ceil(expectedRows * 1.05 + 64);
   const values = new GrowingBuffer(new Float32Array(cap * featureNames.length), (n) => new Float32Array(n));
   const labels = new GrowingBuffer(new Uint8Array(cap), (n) => new Uint8Array(n));
@@ -83,20 +88,22 @@ export async function readEvaluationRows(warehouse: Warehouse, featureNames: rea
   const truthLabels = truth ? new GrowingBuffer(new Uint8Array(cap), (n) => new Uint8Array(n)) : null;
   const sourceIndex = new Map<string, number>();
   let skipped = 0;
-  for await (const row of warehouse.stream(evaluationSql(warehouse.dialect, featureNames), params)) {
-    if (!pushFeatures(row, featureNames, values, FLOAT32_MAX)) {
+  const columns = ['source', 'hour_unix', 'y', 'pool_id', ...featureNames];
+  await forEachRow(warehouse, evaluationSql(warehouse.dialect, featureNames, truth !== undefined, sampleHours), params, columns, (read) => {
+    if (!pushFeatures(read, 4, featureNames, values, FLOAT32_MAX)) {
       skipped++;
-      continue;
+      return;
     }
-    const source = String(row.source);
+    const source = String(read(0));
     let s = sourceIndex.get(source);
     if (s === undefined) sourceIndex.set(source, (s = sourceIndex.size));
-    const hourUnix = Number(row.hour_unix);
-    labels.push(row.y === true || row.y === 1 ? 1 : 0);
+    const hourUnix = Number(read(1));
+    const y = read(2);
+    labels.push(y === true || y === 1 ? 1 : 0);
     hours.push(Math.floor(hourUnix / 3600));
     sources.push(s);
-    truthLabels?.push(truth!(source, String(row.pool_id), hourUnix) ? 1 : 0);
-  }
+    truthLabels?.push(truth!(source, String(read(3)), hourUnix) ? 1 : 0);
+  });
   return {
     matrix: { featureNames, rows: labels.length, values: values.trimmed() },
     context: { labels: labels.trimmed(), hours: hours.trimmed(), sources: sources.trimmed(), sourceNames: [...sourceIndex.keys()] },

@@ -10,7 +10,7 @@ import { openRegistry, type ModelRegistry } from '../model_registry/registry';
 import { versionId } from '../model_registry/registry_layout';
 import { featureHash, type VersionMetadata, type VersionMetrics } from '../model_registry/version_metadata';
 import type { ObjectStore } from '../storage/object_store';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { QueryParam, Warehouse } from '../warehouse/warehouse';
 import { alertThreshold } from './alert_threshold';
 import { decidePromotion, type Decision } from './promotion_decision';
 import { readEvaluationRows, readTrainingSample, type EvaluationData, type GroundTruth } from './read_training_data';
@@ -151,8 +151,11 @@ export async function trainModel(deps: TrainDeps, input: unknown, imported?: Imp
   lap('fit');
 
   // Whole hours are sampled when the evaluation part is larger than evalMaxRows: Precision@10 needs every pool of an hour.
-  const evalBuckets = evalWindow <= options.evalMaxRows ? SAMPLE_BUCKETS : Math.max(1, Math.floor((options.evalMaxRows / evalWindow) * SAMPLE_BUCKETS));
-  const evalData = await readEvaluationRows(deps.warehouse, featureNames, { eval_start: w.evalStart, window_end: w.end, seed: options.seed, buckets: evalBuckets }, Math.min(evalWindow, options.evalMaxRows), deps.groundTruth);
+  const sampleHours = evalWindow > options.evalMaxRows;
+  const evalParams: Readonly<Record<string, QueryParam>> = sampleHours
+    ? { eval_start: w.evalStart, window_end: w.end, seed: options.seed, buckets: Math.max(1, Math.floor((options.evalMaxRows / evalWindow) * SAMPLE_BUCKETS)) }
+    : { eval_start: w.evalStart, window_end: w.end };
+  const evalData = await readEvaluationRows(deps.warehouse, featureNames, evalParams, Math.min(evalWindow, options.evalMaxRows), sampleHours, deps.groundTruth);
   if (evalData.matrix.rows === 0) throw new NotReadyError(`no usable evaluation rows in ${w.evalStart.toISOString()} .. ${w.end.toISOString()} (${evalHours} hours)`);
   lap('readEval');
 

@@ -41,11 +41,14 @@ WHERE hour_ts >= @window_start AND hour_ts < @eval_start AND ${ELIGIBLE}
 ORDER BY source, pool_id, hour_ts`;
 }
 
-/** The evaluation part: every pool of about @buckets / SAMPLE_BUCKETS of its hours (all hours at SAMPLE_BUCKETS). */
-export function evaluationSql(dialect: 'bigquery' | 'duckdb', featureNames: readonly string[]): string {
-  return `SELECT source, pool_id, UNIX_SECONDS(hour_ts) AS hour_unix, y, ${featureNames.join(', ')}
+/**
+ * The evaluation part: every pool of about @buckets / SAMPLE_BUCKETS of its hours (all hours at
+ * SAMPLE_BUCKETS, only with sampleHours). Unordered: the metrics do not depend on row order, and a sort of a million rows
+ * would hold them all in the engine. pool_id only when a ground truth needs it.
+ */
+export function evaluationSql(dialect: 'bigquery' | 'duckdb', featureNames: readonly string[], withPoolId = false, sampleHours = false): string {
+  const sample = sampleHours ? `\n  AND ${sampleBucketSql(dialect, HOUR_KEY)} < @buckets` : '';
+  return `SELECT source, UNIX_SECONDS(hour_ts) AS hour_unix, y, ${withPoolId ? 'pool_id, ' : ''}${featureNames.join(', ')}
 FROM ${MART_TABLE}
-WHERE hour_ts >= @eval_start AND hour_ts < @window_end AND ${ELIGIBLE}
-  AND ${sampleBucketSql(dialect, HOUR_KEY)} < @buckets
-ORDER BY hour_ts, source, pool_id`;
+WHERE hour_ts >= @eval_start AND hour_ts < @window_end AND ${ELIGIBLE}${sample}`;
 }

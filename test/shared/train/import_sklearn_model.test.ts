@@ -58,7 +58,7 @@ test('feature names that do not match the mart are refused, naming them', async 
   const fixture = loadSklearnFixtures().find((f) => f.json.n_features === 3)!.json;
   const { wh, deps } = await setup(['fx', 'fy', 'fz']);
   try {
-    await expect(importSklearnModel(deps, fixture, ['fx', 'fz', 'fw'], OPTIONS)).rejects.toThrow('the imported model was trained on features [fx, fz, fw] but the mart has [fx, fy, fz]: the mart lacks [fw] and adds [fy]');
+    await expect(importSklearnModel(deps, fixture, ['fx', 'fz', 'fw'], OPTIONS)).rejects.toThrow('the imported model was trained on features [fx, fz, fw] but the mart has [fx, fy, fz]: the mart lacks [fw], the mart adds [fy]');
     await expect(importSklearnModel(deps, fixture, undefined, OPTIONS)).rejects.toThrow('the export has no feature_names: pass --features');
     await expect(importSklearnModel(deps, { ...fixture, feature_names: ['fx', 'fy', 'fz'] }, ['fz', 'fy', 'fx'], OPTIONS)).rejects.toThrow("--features [fz, fy, fx] differ from the export's feature_names [fx, fy, fz]");
   } finally {

@@ -17,8 +17,9 @@ test.each([
   { name: 'train_window_count.bigquery.sql', sql: windowCountSql() },
   { name: 'train_sample.bigquery.sql', sql: trainingSampleSql('bigquery', FEATURES) },
   { name: 'train_evaluation.bigquery.sql', sql: evaluationSql('bigquery', FEATURES) },
+  { name: 'train_evaluation_hour_sample.bigquery.sql', sql: evaluationSql('bigquery', FEATURES, false, true) },
   { name: 'train_sample.duckdb.sql', sql: toDuckDbSql(trainingSampleSql('duckdb', FEATURES)) },
-  { name: 'train_evaluation.duckdb.sql', sql: toDuckDbSql(evaluationSql('duckdb', FEATURES)) },
+  { name: 'train_evaluation.duckdb.sql', sql: toDuckDbSql(evaluationSql('duckdb', FEATURES, true, true)) },
 ])('$name', ({ name, sql }) => {
   golden(name, `${sql}\n`);
 });
