@@ -70,7 +70,7 @@ async function run(command: Command, positional: string | undefined, rest: strin
     } else {
       const options = parseTrainOptions({ modelName: a.model, ...Object.fromEntries(TRAIN_OPTION_KEYS.filter((k) => k !== 'modelName').map((k) => [k, (a as Record<string, unknown>)[flagNameOf(k)]])) });
       const features = a.features?.split(',').map((s) => s.trim());
-      const result = await importSklearnModel({ ...deps, triggeredBy: `cli:${a.by || 'unknown'}` }, JSON.parse(readFileSync(positional!, 'utf8')), features, options);
+      const result = await importSklearnModel({ ...deps, triggeredBy: `cli:${process.env.USER ?? userInfo().username}` }, JSON.parse(readFileSync(positional!, 'utf8')), features, options);
       console.log(renderTrainResult(result, store.url));
       console.log(`to make it production: npm run models -- promote ${result.version} --reason "..."`);
     }

@@ -15,7 +15,7 @@ import type { RankingMetrics } from '../shared/metrics/evaluation';
 import { flagNameOf, parseTrainOptions, trainOptionsSchema, TRAIN_OPTION_KEYS } from '../shared/train/train_options';
 import { trainModel, type TrainRunResult } from '../shared/train/train_model';
 import { parseCliArgs } from './cli_args';
-import { fmt, locationFlags, openStoreAndWarehouse, readSimulatorTruth } from './model_cli_env';
+import { flagHelp, fmt, locationFlags, openStoreAndWarehouse, readSimulatorTruth } from './model_cli_env';
 
 /** The training options as kebab-case flags (--window-days), each with its description and default. */
 export const trainOptionFlags = Object.fromEntries(
@@ -54,6 +54,10 @@ export function renderTrainResult(r: TrainRunResult, where: string): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log(`npm run train -- [flags]\n  one training run: read the window, train, evaluate against production, register, promote if not worse\n${flagHelp(trainFlagsSchema.shape)}`);
+    return;
+  }
   const a = parseCliArgs(trainFlagsSchema);
   const options = parseTrainOptions({ modelName: a.model, ...Object.fromEntries(TRAIN_OPTION_KEYS.filter((k) => k !== 'modelName').map((k) => [k, (a as Record<string, unknown>)[flagNameOf(k)]])) });
   const { store, warehouse } = await openStoreAndWarehouse(a);
