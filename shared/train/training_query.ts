@@ -14,13 +14,15 @@ const ELIGIBLE = 'is_warm AND NOT is_data_error';
  * so a rerun reads the same rows). Each engine has its own hash, so BigQuery and DuckDB sample
  * different (equally fair) rows.
  */
-export function sampleBucketSql(dialect: 'bigquery' | 'duckdb', parts: readonly string[]): string {
-  const key = `CONCAT(${['CAST(@seed AS STRING)', ...parts].join(", '|', ")})`;
-  return dialect === 'bigquery' ? `MOD(ABS(FARM_FINGERPRINT(${key})), ${SAMPLE_BUCKETS})` : `CAST(hash(${key}) % ${SAMPLE_BUCKETS} AS BIGINT)`;
+export function sampleBucketSql(dialect: 'bigquery' | 'duckdb', columns: readonly string[]): string {
+  if (dialect === 'duckdb') return `CAST(hash(@seed, ${columns.join(', ')}) % ${SAMPLE_BUCKETS} AS BIGINT)`;
+  // FARM_FINGERPRINT takes one string; DuckDB's hash takes the values themselves (no string built per row).
+  const key = `CONCAT(${['CAST(@seed AS STRING)', ...columns.map((c) => (c === 'hour_ts' ? 'CAST(UNIX_SECONDS(hour_ts) AS STRING)' : c))].join(", '|', ")})`;
+  return `MOD(ABS(FARM_FINGERPRINT(${key})), ${SAMPLE_BUCKETS})`;
 }
 
-const ROW_KEY = ['source', 'pool_id', 'CAST(UNIX_SECONDS(hour_ts) AS STRING)'];
-const HOUR_KEY = ['CAST(UNIX_SECONDS(hour_ts) AS STRING)'];
+const ROW_KEY = ['source', 'pool_id', 'hour_ts'];
+const HOUR_KEY = ['hour_ts'];
 
 /** Eligible rows in the training and evaluation parts of the window (@window_start, @eval_start, @window_end). */
 export function windowCountSql(): string {

@@ -114,6 +114,17 @@ describe('trainModel on a synthetic mart', () => {
     expect(result.groundTruth!.overall.positives).toBe(Number(n!.n));
   });
 
+  test('beyond evalMaxRows whole hours are sampled, every pool of each', async () => {
+    const result = await trainModel(deps(wh, new MemoryStore()), { ...OPTIONS, evalMaxRows: 1000 });
+    const { hours, rows } = result.metrics.overall;
+    expect(result.rows.evalWindow).toBeGreaterThan(4000);
+    expect(hours).toBeGreaterThan(5);
+    expect(hours).toBeLessThan(40);
+    // 60 pools an hour, less the 1 % flagged as data errors.
+    expect(rows / hours).toBeGreaterThan(57);
+    expect(rows / hours).toBeLessThanOrEqual(60);
+  });
+
   test('an empty window is NotReady, a bad option InvalidInput', async () => {
     await expect(trainModel(deps(wh, new MemoryStore()), { ...OPTIONS, windowEnd: '2025-01-01T00:00:00Z' })).rejects.toThrow(NotReadyError);
     await expect(trainModel(deps(wh, new MemoryStore()), { ...OPTIONS, windowEnd: '2025-01-01T00:00:00Z' })).rejects.toThrow('the mart has no eligible rows (warm, no data error) in the window 2024-12-22T00:00:00.000Z .. 2025-01-01T00:00:00.000Z');
