@@ -50,4 +50,4 @@ test('train, train again, list, rollback by hand, and the errors a person sees',
   expect(cli('models.ts', '--help').stdout).toContain('npm run models -- import <file>');
   const stale = cli('train.ts', '--store', dir, '--window-end', '2020-01-01T00:00:00Z');
   expect([stale.status, stale.stderr.trim()]).toEqual([1, 'train: the mart has no eligible rows (warm, no data error) in the window 2019-12-02T00:00:00.000Z .. 2020-01-01T00:00:00.000Z']);
-});
+}, 300_000); // a ceiling for eight CLI processes on a busy machine, not a speed check

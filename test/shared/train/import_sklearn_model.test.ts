@@ -15,6 +15,8 @@ import { loadSklearnFixtures } from '../../helpers/sklearn_fixtures';
 import { createSyntheticMart } from '../../helpers/synthetic_mart';
 
 const NOW = new Date('2026-11-01T00:20:00Z');
+// A ceiling, not a speed check: Python starts scikit-learn four times, slow on a busy shared machine.
+const SLOW_MS = 300_000;
 const OPTIONS = { windowDays: 10, evalDays: 3, trainRows: 2000, targetAlertRate: 0.01 };
 
 async function setup(featureNames: string[]): Promise<{ wh: DuckDbWarehouse; store: MemoryStore; deps: TrainDeps }> {
@@ -51,7 +53,7 @@ describe.each(loadSklearnFixtures().map((f) => [f.file, f.json] as const))('%s',
     } finally {
       await wh.close();
     }
-  });
+  }, SLOW_MS);
 });
 
 test('feature names that do not match the mart are refused, naming them', async () => {
@@ -105,4 +107,4 @@ json.dump({'X': Xt.tolist(), 'score_samples': m.score_samples(Xt).tolist()}, ope
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, SLOW_MS);
