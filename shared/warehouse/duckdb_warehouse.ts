@@ -6,7 +6,7 @@ import { parseStoreUrl } from '../storage/store_url';
 import { ensureLocalRawView } from '../transform/local_raw_view';
 import { DUCKDB_MACROS, toDuckDbSql } from './duckdb_dialect';
 import { duckdbType, fromDuckdbType } from './column_types';
-import { schemaDrift, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
+import { schemaDrift, type ColumnChunk, type QueryParam, type Row, type TableSpec, type Warehouse } from './warehouse';
 
 
 /** DuckDB values as plain JSON-friendly values: safe bigints as numbers, timestamps as ISO text. */
@@ -52,6 +52,18 @@ export class DuckDbWarehouse implements Warehouse {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) return;
       for (const values of chunk.getRows()) yield Object.fromEntries(values.map((v, i) => [names[i]!, plain(v)]));
+    }
+  }
+
+  async *streamChunks(sql: string, params?: Readonly<Record<string, QueryParam>>): AsyncIterable<ColumnChunk> {
+    const result = await this.connection.stream(toDuckDbSql(sql), duckParams(params));
+    const columnNames = result.columnNames();
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      // Vectors read typed memory in place (a DOUBLE column is a Float64Array view).
+      const vectors = columnNames.map((_, c) => chunk.getColumnVector(c));
+      yield { columnNames, rowCount: chunk.rowCount, value: (c, r) => plain(vectors[c]!.getItem(r)) };
     }
   }
 

@@ -21,11 +21,24 @@ export interface TableSpec {
   readonly clusterBy?: readonly string[];
 }
 
+/** Rows of a result by column: `value(c, r)` is column c (in `columnNames` order) of row r. */
+export interface ColumnChunk {
+  readonly columnNames: readonly string[];
+  readonly rowCount: number;
+  value(column: number, row: number): unknown;
+}
+
 export interface Warehouse {
   readonly dialect: 'bigquery' | 'duckdb';
   query(sql: string, params?: Readonly<Record<string, QueryParam>>): Promise<Row[]>;
   /** Rows as they arrive, for results too large to hold. */
   stream(sql: string, params?: Readonly<Record<string, QueryParam>>): AsyncIterable<Row>;
+  /**
+   * Optional, for millions of rows: the result chunk by chunk, read by column and row index, so a
+   * reader copies values into flat arrays without building an object per row. Values are
+   * converted as `query` converts them.
+   */
+  streamChunks?(sql: string, params?: Readonly<Record<string, QueryParam>>): AsyncIterable<ColumnChunk>;
   /** Creates the table if missing; 'unchanged' if it matches; a ConfigError naming the drift otherwise. */
   ensureTable(spec: TableSpec): Promise<'created' | 'unchanged'>;
   /** Atomically deletes the rows whose key columns equal `key` and inserts `rows`: a rerun changes nothing. */
