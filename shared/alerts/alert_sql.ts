@@ -7,8 +7,8 @@ import { ALERTS } from '../scoring/tables';
 const TABLE = `\`${ALERTS.dataset}.${ALERTS.name}\``;
 const COLUMNS = ALERTS.columns.map((c) => `\`${c.name}\``).join(', ');
 
-/** Alert episodes that touch the window [@from, @to]: the state deduplication reads. */
-export const SELECT_EPISODES_NEAR_SQL = `SELECT ${COLUMNS} FROM ${TABLE} WHERE \`hour_ts\` >= @from AND \`episode_start\` <= @to ORDER BY \`episode_start\`, \`alert_id\``;
+/** Alert episodes that touch the window [@window_start, @window_end]: the state deduplication reads. */
+export const SELECT_EPISODES_NEAR_SQL = `SELECT ${COLUMNS} FROM ${TABLE} WHERE \`hour_ts\` >= @window_start AND \`episode_start\` <= @window_end ORDER BY \`episode_start\`, \`alert_id\``;
 
 /** Alerts still owed a delivery (never tried, or failed), fewer than @max_attempts tries so far. */
 export const SELECT_UNDELIVERED_SQL = `SELECT ${COLUMNS} FROM ${TABLE} WHERE \`delivery_status\` IN ('pending', 'failed') AND \`attempts\` < @max_attempts ORDER BY \`hour_ts\`, \`alert_id\``;

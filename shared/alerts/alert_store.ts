@@ -66,7 +66,7 @@ function parseRows(rows: readonly Row[]): AlertRow[] {
 
 /** Alert episodes touching [from, to] (unix seconds). */
 export async function readEpisodesNear(warehouse: Warehouse, from: number, to: number): Promise<AlertRow[]> {
-  return parseRows(await warehouse.query(SELECT_EPISODES_NEAR_SQL, { from: new Date(from * 1000), to: new Date(to * 1000) }));
+  return parseRows(await warehouse.query(SELECT_EPISODES_NEAR_SQL, { window_start: new Date(from * 1000), window_end: new Date(to * 1000) }));
 }
 
 /** Alerts owed a delivery with fewer than `maxAttempts` tries, oldest hour first. */
