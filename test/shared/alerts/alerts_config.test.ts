@@ -80,7 +80,7 @@ test('with ALERTS_WEBHOOK_URL and no token, messages are POSTed there', async ()
   const env = { DATA_STORE_URL: dir, ALERTS_WEBHOOK_URL: 'http://127.0.0.1:9/hook' };
   const posted: { url: string; body: unknown }[] = [];
   const fakeFetch = ((url: string, init: RequestInit) => {
-    posted.push({ url, body: JSON.parse(String(init.body)) });
+    posted.push({ url, body: JSON.parse(init.body as string) });
     return Promise.resolve(new Response('ok', { status: 200 }));
   }) as typeof fetch;
   const notifier = await openNotifier(configOf(env), envSecrets(env), env, memoryLogger(), { fetch: fakeFetch });
