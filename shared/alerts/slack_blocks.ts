@@ -68,6 +68,11 @@ export function describeFacts(facts: Readonly<Record<string, number>>): string {
   return Object.entries(facts).map(([k, v]) => describeFact(k, v)).join('; ');
 }
 
+/** Slack rejects a header longer than 150 characters. */
+function header(text: string): SlackBlock {
+  return { type: 'header', text: { type: 'plain_text', text: text.length > 150 ? `${text.slice(0, 149)}…` : text, emoji: true } };
+}
+
 function dexName(dex: string): string {
   return DEX_NAMES[dex] ?? dex;
 }
@@ -104,7 +109,7 @@ export function buildAlertMessage(a: AlertRecord): AlertMessage {
   const happened = describeFacts(a.facts);
   const rarity = describeRarity(a.score_percentile);
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `${TYPE_WORDS[a.alert_type]}: ${poolTitle(a)} on ${where}`, emoji: true } },
+    header(`${TYPE_WORDS[a.alert_type]}: ${poolTitle(a)} on ${where}`),
     { type: 'section', text: { type: 'mrkdwn', text: `${SEVERITY_EMOJI[a.severity]} *${a.severity.toUpperCase()}* · ${formatHour(a.hour_ts)}\n*What happened:* ${happened || 'the model found this hour unusual for this pool'}` } },
     {
       type: 'section',
@@ -125,7 +130,7 @@ export function buildDataErrorMessage(a: AlertRecord): AlertMessage {
   const where = `${dexName(a.dex)} (${a.chain})`;
   const happened = describeFacts(a.facts);
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Data error, not a market move: ${poolTitle(a)} on ${where}`, emoji: true } },
+    header(`Data error, not a market move: ${poolTitle(a)} on ${where}`),
     { type: 'section', text: { type: 'mrkdwn', text: `:warning: ${formatHour(a.hour_ts)} · pool \`${a.pool_id}\`\n*What looks wrong:* ${happened || 'the source data for this pool-hour is inconsistent'}\nThis pool-hour's numbers come from bad source data; check the token prices before trusting them.` } },
   ];
   if (a.top_features.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Features affected*\n${featureLines(a)}` } });
@@ -152,9 +157,10 @@ export function buildDigestMessage(alerts: readonly AlertRecord[], shown = 10): 
   });
   const more = sorted.length - lines.length;
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `${sorted.length} pools alerted ${when}`, emoji: true } },
+    header(`${sorted.length} pools alerted ${when}`),
     { type: 'section', text: { type: 'mrkdwn', text: `*${counts}*. Most urgent first:` } },
-    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+    // One section per pool: a section's text is limited to 3000 characters, ten lines with links are not.
+    ...lines.map((line): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: line } })),
   ];
   if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${more} more in dex_anomaly.alerts` }] });
   const models = [...new Set(sorted.map((a) => a.model_version))].sort().join(', ');

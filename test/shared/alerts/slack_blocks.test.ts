@@ -86,16 +86,8 @@ test('a digest: counts by severity, the most urgent first, the rest counted', ()
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: '3 pools alerted at 2026-11-24 05:00 UTC', emoji: true } },
       { type: 'section', text: { type: 'mrkdwn', text: '*1 critical, 2 warning*. Most urgent first:' } },
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: [
-            `:red_circle: *WETH/USDC* Uniswap (ethereum): liquidity drain, TVL fell 94 % in 2 h; volume 38x its usual hour; score 0.812 (top 0.1 %) · <https://app.uniswap.org/explore/pools/ethereum/${POOL}|Uniswap> · <https://etherscan.io/address/${POOL}|etherscan.io>`,
-            ':large_orange_circle: *LINK/WETH* Sushi (ethereum): unusual activity; score 0.75 (top 0.5 %) · <https://www.sushi.com/ethereum/pool/v3/0xw2|Sushi> · <https://etherscan.io/address/0xw2|etherscan.io>',
-          ].join('\n'),
-        },
-      },
+      { type: 'section', text: { type: 'mrkdwn', text: `:red_circle: *WETH/USDC* Uniswap (ethereum): liquidity drain, TVL fell 94 % in 2 h; volume 38x its usual hour; score 0.812 (top 0.1 %) · <https://app.uniswap.org/explore/pools/ethereum/${POOL}|Uniswap> · <https://etherscan.io/address/${POOL}|etherscan.io>` } },
+      { type: 'section', text: { type: 'mrkdwn', text: ':large_orange_circle: *LINK/WETH* Sushi (ethereum): unusual activity; score 0.75 (top 0.5 %) · <https://www.sushi.com/ethereum/pool/v3/0xw2|Sushi> · <https://etherscan.io/address/0xw2|etherscan.io>' } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: '…and 1 more in dex_anomaly.alerts' }] },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'model iforest-2026-11-20' }] },
     ],
@@ -105,4 +97,15 @@ test('a digest: counts by severity, the most urgent first, the rest counted', ()
 test('a digest over several hours names the range', () => {
   const message = buildDigestMessage([record({ alert_id: 'x' }), record({ alert_id: 'y', hour_ts: H + 7200 })]);
   expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '2 pools alerted between 2026-11-24 05:00 UTC and 2026-11-24 07:00 UTC', emoji: true } });
+});
+
+test('Block Kit limits hold for long names: headers within 150 characters, digest sections within 3000', () => {
+  const long = record({ pair: 'X'.repeat(200) });
+  const alertHeader = buildAlertMessage(long).blocks[0] as { text: { text: string } };
+  expect(alertHeader.text.text).toHaveLength(150);
+  const digest = buildDigestMessage(Array.from({ length: 40 }, (_v, i) => record({ alert_id: `a${i}`, pool_id: `0x${'f'.repeat(40)}${i}` })));
+  const sectionTexts = digest.blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text.length] : []));
+  expect(sectionTexts).toHaveLength(11);
+  expect(Math.max(...sectionTexts)).toBeLessThan(3000);
+  expect(digest.blocks.length).toBeLessThanOrEqual(50);
 });
