@@ -31,7 +31,12 @@ export function markFailedSql(idCount: number): string {
   return `UPDATE ${TABLE} SET \`delivery_status\` = 'failed', \`attempts\` = \`attempts\` + 1, \`last_error\` = @last_error WHERE \`alert_id\` IN (${idList(idCount)})`;
 }
 
-/** The @id0..@id<n-1> parameters of markDeliveredSql / markFailedSql. */
+/** Marks owed alerts muted (the user muted the pool before they could be delivered): parameters @id0..@id<n-1>. */
+export function markMutedSql(idCount: number): string {
+  return `UPDATE ${TABLE} SET \`delivery_status\` = 'muted' WHERE \`alert_id\` IN (${idList(idCount)})`;
+}
+
+/** The @id0..@id<n-1> parameters of the mark*Sql statements. */
 export function idParams(ids: readonly string[]): Record<string, string> {
   return Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
 }

@@ -4,7 +4,7 @@ import { ALERTS } from '../scoring/tables';
 import { parseOrThrow } from '../validation';
 import type { Row, Warehouse } from '../warehouse/warehouse';
 import { alertCandidateSchema } from './alert_candidate';
-import { idParams, markDeliveredSql, markFailedSql, SELECT_EPISODES_NEAR_SQL, SELECT_UNDELIVERED_SQL } from './alert_sql';
+import { idParams, markDeliveredSql, markFailedSql, markMutedSql, SELECT_EPISODES_NEAR_SQL, SELECT_UNDELIVERED_SQL } from './alert_sql';
 import type { AlertRecord } from './slack_blocks';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'held', 'muted'] as const;
@@ -92,4 +92,9 @@ export async function writeAlertRow(warehouse: Warehouse, row: AlertRow): Promis
 export async function markDelivery(warehouse: Warehouse, alertIds: readonly string[], outcome: { delivered: true; at: Date } | { delivered: false; error: string }): Promise<void> {
   if (outcome.delivered) await warehouse.query(markDeliveredSql(alertIds.length), { ...idParams(alertIds), delivered_at: outcome.at });
   else await warehouse.query(markFailedSql(alertIds.length), { ...idParams(alertIds), last_error: outcome.error });
+}
+
+/** Marks owed alerts muted, so they are never sent. */
+export async function markMuted(warehouse: Warehouse, alertIds: readonly string[]): Promise<void> {
+  if (alertIds.length > 0) await warehouse.query(markMutedSql(alertIds.length), idParams(alertIds));
 }

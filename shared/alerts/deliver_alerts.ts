@@ -6,7 +6,7 @@ import { ALERTS } from '../scoring/tables';
 import { parseOrThrow } from '../validation';
 import type { Warehouse } from '../warehouse/warehouse';
 import { alertCandidateSchema, alertKey, type AlertCandidate } from './alert_candidate';
-import { markDelivery, newAlertRow, readEpisodesNear, readUndelivered, writeAlertRow, type AlertRow, type DeliveryStatus } from './alert_store';
+import { markDelivery, markMuted, newAlertRow, readEpisodesNear, readUndelivered, writeAlertRow, type AlertRow, type DeliveryStatus } from './alert_store';
 import { decideEpisodes, type KnownEpisode } from './episodes';
 import { EMPTY_MUTE_LIST, findMute, type MuteList } from './mute_list';
 import type { Notifier } from './notifier';
@@ -62,6 +62,7 @@ export async function recordAndDeliverAlerts(deps: AlertDeps, hour: number, cand
   const stray = valid.find((c) => c.hour_ts !== hour);
   if (stray) throw new InvalidInputError(`invalid alert candidate for pool ${stray.pool_id}: hour_ts ${iso(stray.hour_ts)} is not the hour being alerted (${iso(hour)})`);
   await deps.warehouse.ensureTable(ALERTS);
+  if (valid.length === 0) return { candidates: 0, newAlerts: 0, continued: 0, alreadyAlerted: 0, muted: 0, held: 0, messages: 0, delivered: 0, failed: 0, skipped: 0 };
   const cooldown = deps.config.cooldownHours * HOUR_SECONDS;
   const nearby = await readEpisodesNear(deps.warehouse, hour - cooldown, hour + cooldown);
   const rowsById = new Map(nearby.map((r) => [r.alert_id, r]));
@@ -105,14 +106,20 @@ export async function recordAndDeliverAlerts(deps: AlertDeps, hour: number, cand
 }
 
 /**
- * Retries every alert still owed a delivery (pending or failed, under the attempt limit). Call it
- * before recordAndDeliverAlerts on each run, so a run after an outage sends what the outage kept.
+ * Retries every alert still owed a delivery (pending or failed, under the attempt limit), except
+ * those whose pool was muted since: they become muted. Call it before recordAndDeliverAlerts on
+ * each run, so a run after an outage sends what the outage kept.
  */
-export async function deliverPending(deps: AlertDeps): Promise<DeliverySummary> {
+export async function deliverPending(deps: AlertDeps): Promise<DeliverySummary & { readonly muted: number }> {
   await deps.warehouse.ensureTable(ALERTS);
   const owed = await readUndelivered(deps.warehouse, deps.config.maxAttempts);
-  const summary = await deliverRows(deps, owed);
-  if (owed.length > 0) deps.logger.log('INFO', 'undelivered alerts retried', { notifier: deps.notifier.name, owed: owed.length, ...summary });
+  if (owed.length === 0) return { messages: 0, delivered: 0, failed: 0, skipped: 0, muted: 0 };
+  const mutes = await readMutes(deps);
+  const now = deps.now();
+  const nowMuted = owed.filter((r) => findMute(mutes, r.payload, now) !== undefined);
+  await markMuted(deps.warehouse, nowMuted.map((r) => r.alert_id));
+  const summary = { ...(await deliverRows(deps, owed.filter((r) => !nowMuted.includes(r)))), muted: nowMuted.length };
+  deps.logger.log('INFO', 'undelivered alerts retried', { notifier: deps.notifier.name, owed: owed.length, ...summary });
   return summary;
 }
 

@@ -6,7 +6,7 @@ import { writeHourScores, type PoolScore } from './write_hour_scores';
 export interface PublishedHour {
   readonly scores: number;
   /** Alerts owed from earlier runs, retried first. */
-  readonly earlier: DeliverySummary;
+  readonly earlier: DeliverySummary & { readonly muted: number };
   readonly alerts: AlertRunSummary;
 }
 

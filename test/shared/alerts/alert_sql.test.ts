@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { idParams, markDeliveredSql, markFailedSql, SELECT_EPISODES_NEAR_SQL, SELECT_UNDELIVERED_SQL } from '../../../shared/alerts/alert_sql';
+import { idParams, markDeliveredSql, markFailedSql, markMutedSql, SELECT_EPISODES_NEAR_SQL, SELECT_UNDELIVERED_SQL } from '../../../shared/alerts/alert_sql';
 
 const GOLDEN = join(__dirname, '..', '..', 'fixtures', 'sql');
 function golden(name: string, actual: string): void {
@@ -10,7 +10,7 @@ function golden(name: string, actual: string): void {
 }
 
 test('the statements the alert use-cases send to BigQuery', () => {
-  golden('bigquery_alert_statements.sql', [SELECT_EPISODES_NEAR_SQL, SELECT_UNDELIVERED_SQL, markDeliveredSql(3), markFailedSql(1)].map((s) => `${s};\n`).join('\n'));
+  golden('bigquery_alert_statements.sql', [SELECT_EPISODES_NEAR_SQL, SELECT_UNDELIVERED_SQL, markDeliveredSql(3), markFailedSql(1), markMutedSql(2)].map((s) => `${s};\n`).join('\n'));
 });
 
 test('one id parameter per alert, and never an empty IN list', () => {

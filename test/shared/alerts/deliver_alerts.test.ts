@@ -93,7 +93,7 @@ test('many pools in one hour: one digest; data errors still on their own, in the
 test('data errors can be held back: recorded as held, never sent, never retried', async () => {
   const summary = await recordAndDeliverAlerts(deps({ dataErrors: 'hold' }), H, [at(H, { alert_type: 'data_error' })]);
   expect([summary.held, summary.messages]).toEqual([1, 0]);
-  expect(await deliverPending(deps({ dataErrors: 'hold' }))).toEqual({ messages: 0, delivered: 0, failed: 0, skipped: 0 });
+  expect(await deliverPending(deps({ dataErrors: 'hold' }))).toEqual({ messages: 0, delivered: 0, failed: 0, skipped: 0, muted: 0 });
   expect(slack.requests).toHaveLength(0);
   expect((await alertRows()).map((r) => r.delivery_status)).toEqual(['held']);
 });
@@ -128,7 +128,7 @@ test('Slack down for one run: alerts recorded as failed, the run does not throw,
   slack.requests.length = 0;
   slack.reply = () => SLACK_OK;
   clock = new Date((H + 2 * HOUR + 300) * 1000);
-  expect(await deliverPending(deps())).toEqual({ messages: 2, delivered: 2, failed: 0, skipped: 0 });
+  expect(await deliverPending(deps())).toEqual({ messages: 2, delivered: 2, failed: 0, skipped: 0, muted: 0 });
   // The same messages, word for word, as the run that failed.
   expect(slack.requests.map((r) => JSON.stringify(r.form)).sort()).toEqual([...new Set(failedBodies)].sort());
   expect(slack.requests).toHaveLength(2);
@@ -137,14 +137,33 @@ test('Slack down for one run: alerts recorded as failed, the run does not throw,
     ['delivered', 2, null, '2026-11-24T07:05:00.000Z'],
   ]);
   // Nothing is owed any more: a further run sends nothing.
-  expect(await deliverPending(deps())).toEqual({ messages: 0, delivered: 0, failed: 0, skipped: 0 });
+  expect(await deliverPending(deps())).toEqual({ messages: 0, delivered: 0, failed: 0, skipped: 0, muted: 0 });
+});
+
+test('an owed alert whose pool was muted meanwhile is marked muted, not sent', async () => {
+  slack.reply = () => ({ status: 503 });
+  await recordAndDeliverAlerts(deps(), H, [at(H), at(H, { pool_id: '0x99', pair: 'PEPE/WETH' })]);
+  slack.reply = () => SLACK_OK;
+  slack.requests.length = 0;
+  mutes = { mutes: [{ pool_id: '0x99' }] };
+  expect(await deliverPending(deps())).toEqual({ messages: 1, delivered: 1, failed: 0, skipped: 0, muted: 1 });
+  expect(slack.requests.map((r) => r.form.text?.slice(0, 40))).toEqual(['[CRITICAL] Liquidity drain: WETH/USDC on']);
+  expect((await alertRows()).map((r) => [r.pool_id, r.delivery_status, r.attempts])).toEqual([
+    ['0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640', 'delivered', 2],
+    ['0x99', 'muted', 1],
+  ]);
+});
+
+test('no candidates: nothing read, nothing sent', async () => {
+  expect((await recordAndDeliverAlerts(deps(), H, [])).messages).toBe(0);
+  expect(slack.requests).toHaveLength(0);
 });
 
 test('alerts that failed maxAttempts times are no longer retried', async () => {
   slack.reply = () => ({ body: { ok: false, error: 'channel_not_found' } });
   await recordAndDeliverAlerts(deps({ maxAttempts: 2 }), H, [at(H)]);
   expect((await deliverPending(deps({ maxAttempts: 2 }))).failed).toBe(1);
-  expect(await deliverPending(deps({ maxAttempts: 2 }))).toEqual({ messages: 0, delivered: 0, failed: 0, skipped: 0 });
+  expect(await deliverPending(deps({ maxAttempts: 2 }))).toEqual({ messages: 0, delivered: 0, failed: 0, skipped: 0, muted: 0 });
   expect(slack.requests).toHaveLength(2);
 });
 

@@ -43,7 +43,7 @@ test('Slack down at hour H: scores written, alert owed; hour H+1 delivers it fir
   const next = await publishScoredHour(deps(H + 7500), H + 3600, [score(POOL, H + 3600, 0.3)], []);
   expect(next).toEqual({
     scores: 1,
-    earlier: { messages: 1, delivered: 1, failed: 0, skipped: 0 },
+    earlier: { messages: 1, delivered: 1, failed: 0, skipped: 0, muted: 0 },
     alerts: { candidates: 0, newAlerts: 0, continued: 0, alreadyAlerted: 0, muted: 0, held: 0, messages: 0, delivered: 0, failed: 0, skipped: 0 },
   });
   await publishScoredHour(deps(H + 7600), H + 3600, [score(POOL, H + 3600, 0.3)], []);
