@@ -1,0 +1,25 @@
+import type { AlertCandidate } from '../alerts/alert_candidate';
+import { deliverPending, recordAndDeliverAlerts, type AlertDeps, type AlertRunSummary, type DeliverySummary } from '../alerts/deliver_alerts';
+import { POOL_SCORES } from './tables';
+import { writeHourScores, type PoolScore } from './write_hour_scores';
+
+export interface PublishedHour {
+  readonly scores: number;
+  /** Alerts owed from earlier runs, retried first. */
+  readonly earlier: DeliverySummary & { readonly muted: number };
+  readonly alerts: AlertRunSummary;
+}
+
+/**
+ * The delivery half of scoring an hour, in the order that loses nothing: the hour's scores first
+ * (rewritten whole), then alerts owed from earlier runs, then this hour's alerts. Slack failures
+ * never throw; a warehouse failure does, and the whole call is safe to rerun (scores are
+ * replaced, alerts deduplicated by episode).
+ */
+export async function publishScoredHour(deps: AlertDeps, hour: number, scores: readonly PoolScore[], candidates: readonly AlertCandidate[]): Promise<PublishedHour> {
+  await deps.warehouse.ensureTable(POOL_SCORES);
+  const written = await writeHourScores(deps.warehouse, hour, scores, deps.now());
+  const earlier = await deliverPending(deps);
+  const alerts = await recordAndDeliverAlerts(deps, hour, candidates);
+  return { scores: written.rows, earlier, alerts };
+}
