@@ -1,11 +1,12 @@
-import { explainDiffi, type FeatureMatrix } from '../iforest';
+import type { FeatureMatrix } from '../iforest';
+import { diffiImportances } from './diffi_axis';
 import type { LoadedModel } from './model_source';
 import type { ScoreRequest, ScoreResponse } from './score_schema';
 
 /**
  * Scores validated rows: score = -score_samples = 2^(-E[h(x)]/c(n)) in (0, 1], higher is more
  * abnormal; is_anomaly = score > threshold. Contributions are local DIFFI importances, every
- * feature, most responsible first (TreeSHAP is exact but about 70x slower per row; see the
+ * feature, most responsible first (TreeSHAP is exact but over 500x slower per row; see the
  * serve README section).
  */
 export function scoreRows(loaded: LoadedModel, rows: ScoreRequest['rows']): ScoreResponse {
@@ -18,7 +19,7 @@ export function scoreRows(loaded: LoadedModel, rows: ScoreRequest['rows']): Scor
   }
   const matrix: FeatureMatrix = { featureNames: names, rows: rows.length, values };
   const samples = loaded.model.scoreSamples(matrix);
-  const importance = explainDiffi(loaded.model.model, matrix);
+  const importance = diffiImportances(loaded.model.model, matrix);
   const results: ScoreResponse['results'] = [];
   for (let r = 0; r < rows.length; r++) {
     const score = -samples[r]!;
