@@ -10,7 +10,6 @@ import { refreshingModelSource, type ModelLoader } from '../../shared/serve/mode
 import { createServeApi, type ServeRequest } from '../../shared/serve/serve_api';
 import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
 import { openObjectStore } from '../../shared/storage/open_store';
-import { openWarehouse } from '../../shared/warehouse/open_warehouse';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
 import { httpFunction } from '../_runtime/http_function';
 
@@ -61,7 +60,8 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
 
   let warehouse: Promise<Warehouse> | undefined;
   const warehouseOnce = (url: string) =>
-    (warehouse ??= openWarehouse(url).catch((err: unknown) => {
+    // Imported on first use: BigQuery's client takes longer to load than the rest of the function.
+    (warehouse ??= import('../../shared/warehouse/open_warehouse').then((m) => m.openWarehouse(url)).catch((err: unknown) => {
       warehouse = undefined;
       throw err;
     }));
