@@ -6,6 +6,7 @@ import { createTrainFunction } from '../../functions/train/handler';
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
 import { memoryLogger } from '../../shared/logging';
 import { openRegistry } from '../../shared/model_registry/registry';
+import { registryModelLoader } from '../../shared/serve/registry_model_loader';
 import { openObjectStore } from '../../shared/storage/open_store';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
 import { createSyntheticMart } from '../helpers/synthetic_mart';
@@ -42,6 +43,15 @@ test('a run trains, registers and promotes the first model; its answer says what
   expect(body).toMatchObject({ promoted: true, productionBefore: null, rows: { train: expect.any(Number) as number } });
   const alias = await openRegistry(openObjectStore(storeUrl), String(body.modelName)).productionAlias();
   expect(alias.record?.version).toBe(body.version);
+  // What serve loads: the promoted version with the threshold trained with it.
+  const loader = registryModelLoader(openObjectStore(storeUrl), String(body.modelName));
+  expect(await loader.productionVersion()).toBe(body.version);
+  const loaded = await loader.load(String(body.version));
+  expect([loaded.version, loaded.threshold, loaded.featureNames]).toEqual([body.version, body.threshold, FEATURE_NAMES]);
+});
+
+test('before any training, serve is told there is no production model yet (retryable)', async () => {
+  await expect(registryModelLoader(openObjectStore('memory://empty-registry'), 'pool-hour-iforest').productionVersion()).rejects.toThrow("no production model 'pool-hour-iforest' in memory://empty-registry yet: run train");
 });
 
 test('a bad option in the body answers 400 naming it; an env option that is bad fails the cold start', async () => {

@@ -1,0 +1,112 @@
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { z } from 'zod';
+import { baseEnvShape, isCloudRuntime, parseEnv, warehouseUrlVar, type Env } from '../../shared/config/env';
+import { jsonLogger, type Logger } from '../../shared/logging';
+import { openSecrets } from '../../shared/secrets/open_secrets';
+import type { Secrets } from '../../shared/secrets/secrets';
+import { apiKeyChecker } from '../../shared/serve/api_key';
+import { modelFileLoader } from '../../shared/serve/model_file_loader';
+import { registryModelLoader } from '../../shared/serve/registry_model_loader';
+import { refreshingModelSource, type ModelLoader } from '../../shared/serve/model_source';
+import { createServeApi, type ServeRequest } from '../../shared/serve/serve_api';
+import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
+import { openObjectStore } from '../../shared/storage/open_store';
+import type { Warehouse } from '../../shared/warehouse/warehouse';
+import { httpFunction } from '../_runtime/http_function';
+
+const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Everything the serve function reads from the environment. */
+export const serveEnvSchema = z.object({
+  DATA_STORE_URL: baseEnvShape.DATA_STORE_URL,
+  SECRETS_BACKEND: baseEnvShape.SECRETS_BACKEND,
+  GOOGLE_CLOUD_PROJECT: baseEnvShape.GOOGLE_CLOUD_PROJECT,
+  /** Where stored scores are read (GET /score); without it GET /score answers 501. */
+  WAREHOUSE: warehouseUrlVar.optional(),
+  /** Temporary: the model file served, until the registry's production alias replaces it. */
+  /** Pins one model file (a key in the store) instead of following the registry's production alias. */
+  SERVE_MODEL_KEY: z.string().min(1).optional(),
+  /** The registry's model name (models/<name>/...): the one train writes. */
+  MODEL_NAME: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, _ and -').default('pool-hour-iforest'),
+  /** At most one check of the production alias per this many seconds. */
+  SERVE_MODEL_CHECK_SECONDS: count(1, 86_400, 60),
+  /** Secret holding the API key callers must send as x-api-key; unset: IAM alone guards the function. */
+  SERVE_API_KEY_SECRET: z.string().min(1).optional(),
+  /** Largest POST body accepted (Cloud Run itself refuses more than 32 MiB). */
+  SERVE_MAX_BODY_BYTES: count(1024, 32 * 1024 * 1024, 8 * 1024 * 1024),
+});
+
+export interface ServeFunctionOverrides {
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+  readonly modelLoader?: ModelLoader;
+  readonly storedScores?: StoredScores;
+  readonly secrets?: Secrets;
+}
+
+/**
+ * The serve function (HTTPS, private: IAM invokers only), built once per instance: configuration
+ * is checked and the production model starts loading at cold start; the API key (optional) is
+ * read from Secret Manager once; the warehouse opens on the first stored-score lookup.
+ */
+export function createServeFunction(env: Env, overrides: ServeFunctionOverrides = {}): (req: Request, res: Response) => Promise<void> {
+  const e = parseEnv(serveEnvSchema, env);
+  const logger = overrides.logger ?? jsonLogger(undefined, { component: 'serve' });
+  const clock = overrides.clock ?? Date.now;
+  const models = refreshingModelSource(overrides.modelLoader ?? (e.SERVE_MODEL_KEY ? modelFileLoader(openObjectStore(e.DATA_STORE_URL), e.SERVE_MODEL_KEY) : registryModelLoader(openObjectStore(e.DATA_STORE_URL), e.MODEL_NAME)), {
+    checkEverySeconds: e.SERVE_MODEL_CHECK_SECONDS,
+    clock,
+    logger,
+  });
+  models.current().catch((err: unknown) => {
+    logger.log('ERROR', `cold start: ${(err as Error).message}`);
+  });
+
+  let warehouse: Promise<Warehouse> | undefined;
+  const warehouseOnce = (url: string) =>
+    // Imported on first use: BigQuery's client takes longer to load than the rest of the function.
+    (warehouse ??= import('../../shared/warehouse/open_warehouse').then((m) => m.openWarehouse(url)).catch((err: unknown) => {
+      warehouse = undefined;
+      throw err;
+    }));
+  const warehouseUrl = e.WAREHOUSE;
+  const storedScores: StoredScores | undefined =
+    overrides.storedScores ??
+    (warehouseUrl === undefined
+      ? undefined
+      : {
+          scoreAt: async (...args) => warehouseStoredScores(await warehouseOnce(warehouseUrl)).scoreAt(...args),
+          latest: async (...args) => warehouseStoredScores(await warehouseOnce(warehouseUrl)).latest(...args),
+        });
+
+  const keySecret = e.SERVE_API_KEY_SECRET;
+  let api: Promise<ReturnType<typeof createServeApi>> | undefined;
+  const apiOnce = () =>
+    (api ??= (async () => {
+      let checkApiKey: ((presented: string | undefined) => boolean) | undefined;
+      if (keySecret !== undefined) {
+        const secrets = overrides.secrets ?? (await openSecrets(e.SECRETS_BACKEND ?? 'env', e.GOOGLE_CLOUD_PROJECT, env));
+        checkApiKey = apiKeyChecker(await secrets.get(keySecret));
+      }
+      return createServeApi({ models, storedScores, checkApiKey, maxBodyBytes: e.SERVE_MAX_BODY_BYTES });
+    })().catch((err: unknown) => {
+      api = undefined;
+      throw err;
+    }));
+  void apiOnce().catch(() => undefined);
+
+  return httpFunction('serve', async (req) => (await apiOnce())(serveRequestOf(req)), { logger, projectId: isCloudRuntime(env) ? e.GOOGLE_CLOUD_PROJECT : undefined, clock });
+}
+
+/** The parts of a Functions Framework request the serve API reads. */
+function serveRequestOf(req: Request): ServeRequest {
+  return {
+    method: req.method,
+    path: req.path,
+    query: req.query,
+    contentType: req.get('content-type'),
+    apiKey: req.get('x-api-key'),
+    bodyBytes: req.rawBody?.length ?? Number(req.get('content-length') ?? 0),
+    body: req.body as unknown,
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * Cloud Function `serve` (HTTPS, IAM invokers only): POST /score scores rows with the production
+ * model, GET /score reads stored scores, GET /healthz, GET /openapi.json.
+ */
+import * as ff from '@google-cloud/functions-framework';
+import { jsonLogger } from '../../shared/logging';
+import { answerFrameworkErrorsAsJson } from '../_runtime/framework_errors';
+import { createServeFunction } from './handler';
+
+answerFrameworkErrorsAsJson(jsonLogger(undefined, { component: 'serve', function: 'serve' }), 'serve');
+ff.http('serve', createServeFunction(process.env));

@@ -1,0 +1,26 @@
+import { NotReadyError } from '../errors';
+import { parseModelFile } from '../iforest';
+import type { ObjectStore } from '../storage/object_store';
+import type { LoadedModel, ModelLoader } from './model_source';
+
+/**
+ * A pinned model (SERVE_MODEL_KEY): one model file (shared/iforest/model_file.ts) at a fixed key
+ * instead of the registry's alias, its version the object's generation, its threshold the model's
+ * own offset (the score is -score_samples, so "score > -offset" is scikit-learn's predict() == -1).
+ */
+export function modelFileLoader(store: ObjectStore, key: string): ModelLoader {
+  const versionOf = (generation: string) => `${key}@${generation}`;
+  return {
+    async productionVersion() {
+      const info = (await store.list(key)).find((o) => o.key === key);
+      if (!info) throw new NotReadyError(`no model at ${store.url} ${key}`);
+      return versionOf(info.generation);
+    },
+    async load(): Promise<LoadedModel> {
+      const object = await store.read(key);
+      if (!object) throw new NotReadyError(`no model at ${store.url} ${key}`);
+      const model = parseModelFile(object.data.toString('utf8'));
+      return { version: versionOf(object.generation), model, featureNames: model.featureNames, threshold: -model.model.offset };
+    },
+  };
+}

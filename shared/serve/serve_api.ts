@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import type { LoadedModel, ModelSource } from './model_source';
+import { openApiDocument } from './openapi';
+import { scoreRows } from './score_rows';
+import { scoreRequestSchema, storedScoreQuerySchema } from './score_schema';
+import { errorAnswer, invalidRequest, issuesOf, type ServeAnswer } from './serve_answer';
+import type { StoredScores } from './stored_scores';
+
+/** An HTTP request as the serve API needs it, whatever server carried it. */
+export interface ServeRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: unknown;
+  readonly contentType: string | undefined;
+  readonly apiKey: string | undefined;
+  /** Size of the body as received. */
+  readonly bodyBytes: number;
+  /** The parsed JSON body (when the content type is JSON). */
+  readonly body: unknown;
+}
+
+export interface ServeDeps {
+  readonly models: ModelSource;
+  /** Absent when no warehouse is configured: GET /score then answers 501. */
+  readonly storedScores?: StoredScores | undefined;
+  /** Absent when no API key is configured (the function is still IAM-only in the cloud). */
+  readonly checkApiKey?: ((presented: string | undefined) => boolean) | undefined;
+  readonly maxBodyBytes: number;
+}
+
+/** Header carrying the version of the model that answered. */
+export const MODEL_VERSION_HEADER = 'x-model-version';
+
+const ROUTES: Readonly<Record<string, readonly string[]>> = { '/score': ['GET', 'POST'], '/healthz': ['GET'], '/openapi.json': ['GET'] };
+const OPEN_PATHS = new Set(['/healthz', '/openapi.json']);
+
+/**
+ * The serve API: POST /score, GET /score, GET /healthz, GET /openapi.json. Every answer to a
+ * caller's mistake is a 4xx with the JSON error body (404 path, 405 method, 401 key, 413 size,
+ * 415 content type, 400 naming each offending path); a model not loaded yet is a 503.
+ */
+export function createServeApi(deps: ServeDeps): (req: ServeRequest) => Promise<ServeAnswer> {
+  const requestSchemas = new WeakMap<LoadedModel, z.ZodType<z.output<ReturnType<typeof scoreRequestSchema>>>>();
+  const schemaFor = (loaded: LoadedModel) => {
+    let schema = requestSchemas.get(loaded);
+    if (!schema) requestSchemas.set(loaded, (schema = scoreRequestSchema(loaded.featureNames)));
+    return schema;
+  };
+
+  const postScore = async (req: ServeRequest): Promise<ServeAnswer> => {
+    if (req.bodyBytes > deps.maxBodyBytes) return errorAnswer(413, 'invalid_input', `body of ${req.bodyBytes} bytes exceeds the limit of ${deps.maxBodyBytes} bytes; send fewer rows per request`);
+    if (mediaType(req.contentType) !== 'application/json') return errorAnswer(415, 'invalid_input', `content type must be application/json, got ${req.contentType ? `'${req.contentType}'` : 'none'}`);
+    const loaded = await deps.models.current();
+    const headers = { [MODEL_VERSION_HEADER]: loaded.version };
+    const parsed = schemaFor(loaded).safeParse(req.body);
+    if (!parsed.success) return { ...invalidRequest('score request', issuesOf(parsed.error)), headers };
+    return { status: 200, body: scoreRows(loaded, parsed.data.rows), headers };
+  };
+
+  const getScore = async (req: ServeRequest): Promise<ServeAnswer> => {
+    const parsed = storedScoreQuerySchema.safeParse(req.query ?? {});
+    if (!parsed.success) return invalidRequest('query', issuesOf(parsed.error));
+    if (!deps.storedScores) return errorAnswer(501, 'invalid_config', 'stored scores are not available: this deployment has no WAREHOUSE');
+    const { source, pool_id: poolId, hour } = parsed.data;
+    if (hour !== undefined) {
+      const score = await deps.storedScores.scoreAt(source, poolId, Date.parse(hour) / 1000);
+      return score ? { status: 200, body: { score } } : errorAnswer(404, 'invalid_input', `no stored score for source '${source}', pool '${poolId}', hour ${hour}`);
+    }
+    const { score, alerts } = await deps.storedScores.latest(source, poolId);
+    return score ? { status: 200, body: { latest: score, alerts } } : errorAnswer(404, 'invalid_input', `no stored score for source '${source}', pool '${poolId}'`);
+  };
+
+  return async (req) => {
+    const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+    const methods = ROUTES[path];
+    if (!methods) return errorAnswer(404, 'invalid_input', `no such path '${truncate(path)}'; paths: ${Object.keys(ROUTES).join(', ')}`);
+    if (!methods.includes(req.method)) return errorAnswer(405, 'invalid_input', `method ${truncate(req.method)} is not allowed on ${path}; allowed: ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } });
+    if (deps.checkApiKey && !OPEN_PATHS.has(path) && !deps.checkApiKey(req.apiKey)) {
+      return errorAnswer(401, 'invalid_input', req.apiKey === undefined ? 'missing x-api-key header' : 'wrong API key', { headers: { 'www-authenticate': 'ApiKey header="x-api-key"' } });
+    }
+    if (path === '/score') return req.method === 'POST' ? postScore(req) : getScore(req);
+    const loaded = await deps.models.current();
+    const headers = { [MODEL_VERSION_HEADER]: loaded.version };
+    if (path === '/healthz') return { status: 200, body: { status: 'ok', model_version: loaded.version }, headers };
+    return { status: 200, body: openApiDocument(loaded.featureNames, loaded.version, deps.checkApiKey !== undefined), headers };
+  };
+}
+
+/** 'application/json; charset=utf-8' -> 'application/json'. */
+function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(';', 1)[0]!.trim().toLowerCase();
+}
+
+function truncate(text: string): string {
+  return text.length <= 100 ? text : `${text.slice(0, 100)}...`;
+}
