@@ -33,6 +33,8 @@ export interface CheckOptions {
   readonly screenshotPath?: string;
   /** Generous bound on load and drawing (a hang, not a speed test). */
   readonly timeoutMs?: number;
+  /** How long to wait for `window.__reportReady` once the page has loaded (default: timeoutMs). */
+  readonly readyTimeoutMs?: number;
   readonly viewport?: { readonly width: number; readonly height: number };
 }
 
@@ -64,7 +66,7 @@ export async function checkReportInBrowser(htmlPath: string, options: CheckOptio
 
     await page.goto(fileUrl, { waitUntil: 'load', timeout });
     const ready = await page
-      .waitForFunction(() => (window as unknown as { __reportReady?: boolean }).__reportReady === true, undefined, { timeout })
+      .waitForFunction(() => (window as unknown as { __reportReady?: boolean }).__reportReady === true, undefined, { timeout: options.readyTimeoutMs ?? timeout })
       .then(() => true)
       .catch(() => false);
     const charts = await page.$$eval('[data-chart]', (elements) =>
