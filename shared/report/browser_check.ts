@@ -41,7 +41,8 @@ export interface CheckOptions {
 /**
  * Opens a report file in headless Chromium and checks it the way a reader would see it: the page
  * sets `window.__reportReady`, every `[data-chart]` holds a drawn canvas of non-zero size, nothing
- * was logged as an error or thrown, and nothing but the file itself was requested.
+ * was logged as an error or thrown (also while hovering each chart, which runs the tooltips), and
+ * nothing but the file itself was requested.
  */
 export async function checkReportInBrowser(htmlPath: string, options: CheckOptions = {}): Promise<ReportCheck> {
   const executablePath = options.executablePath ?? DEFAULT_CHROMIUM;
@@ -87,6 +88,14 @@ export async function checkReportInBrowser(htmlPath: string, options: CheckOptio
         return { id: el.getAttribute('data-chart') ?? '', width: rect.width, height: rect.height, inkShare: samples === 0 ? 0 : ink / samples };
       }),
     );
+    // Hovering each chart runs the page's tooltip formatters, so an error in them shows up here too.
+    if (ready) {
+      for (const chart of await page.locator('[data-chart]').all()) {
+        await chart.scrollIntoViewIfNeeded({ timeout });
+        await chart.hover({ timeout });
+      }
+      await page.mouse.move(0, 0);
+    }
     if (options.screenshotPath !== undefined) await page.screenshot({ path: options.screenshotPath, fullPage: true, timeout });
 
     const failures: string[] = [];

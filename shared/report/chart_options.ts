@@ -15,6 +15,12 @@ export interface ChartSpec {
 }
 
 const HOUR_MS = 3_600_000;
+// Short enough that the pool chart's legend fits one row at 640 px; the page's key explains them.
+const VOLUME = 'Volume (USD/h)';
+const TVL = 'TVL (USD)';
+const SCORE = 'Score';
+const ALERT = 'Alert';
+const INJECTED = 'Injected (truth)';
 const BASE = {
   animation: false,
   useUTC: true,
@@ -30,8 +36,8 @@ export function alertsPerDayChart(data: ReportData): ChartSpec {
       ...BASE,
       title: { text: 'Alerts per day (UTC), by alert type', left: 'center' },
       tooltip: { trigger: 'axis' },
-      legend: { top: 28, data: types },
-      grid: { top: 70, left: 60, right: 30, bottom: 50 },
+      legend: { top: 34, data: types },
+      grid: { top: 84, left: 60, right: 30, bottom: 50 },
       xAxis: { type: 'category', name: 'day (UTC)', nameLocation: 'middle', nameGap: 30, data: data.alerts_per_day.map((d) => d.day.slice(5)) },
       yAxis: { type: 'value', name: 'alerts', minInterval: 1 },
       series: types.map((t) => ({
@@ -55,8 +61,8 @@ export function rankingOverTimeChart(data: ReportData): ChartSpec {
       ...BASE,
       title: { text: 'Precision@10 and Recall@10 per day (against the proxy label)', left: 'center' },
       tooltip: { trigger: 'axis', valueFormatter: 'fmt:share' as never },
-      legend: { top: 28, data: ['Precision@10', 'Recall@10'] },
-      grid: { top: 70, left: 60, right: 150, bottom: 50 },
+      legend: { top: 34, data: ['Precision@10', 'Recall@10'] },
+      grid: { top: 84, left: 60, right: 150, bottom: 50 },
       xAxis: { type: 'category', name: 'day (UTC)', nameLocation: 'middle', nameGap: 30, data: data.ranking_over_time.map((d) => d.day.slice(5)) },
       yAxis: { type: 'value', name: 'share of top 10', min: 0, max: 1 },
       series: [
@@ -103,8 +109,12 @@ export function poolChart(pool: TopPool, poolIndex: number, threshold: number): 
         left: 'center',
       },
       tooltip: { trigger: 'axis', formatter: 'fmt:pool_tooltip' as never },
-      legend: { bottom: 4, data: ['Volume (USD per hour)', 'TVL (USD)', 'Anomaly score', 'Alert (pipeline)', 'Injected anomaly (truth)'] },
-      grid: { top: 78, left: 80, right: 60, bottom: 78 },
+      legend: {
+        top: 50,
+        itemGap: 12,
+        data: [VOLUME, TVL, SCORE, ALERT, { name: INJECTED, icon: 'rect' }],
+      },
+      grid: { top: 112, left: 80, right: 60, bottom: 56 },
       dataZoom: [{ type: 'inside', xAxisIndex: 0 }],
       xAxis: { type: 'time', name: 'hour (UTC)', nameLocation: 'middle', nameGap: 30 },
       yAxis: [
@@ -113,7 +123,7 @@ export function poolChart(pool: TopPool, poolIndex: number, threshold: number): 
       ],
       series: [
         {
-          name: 'Volume (USD per hour)',
+          name: VOLUME,
           type: 'line',
           encode: { x: 'time', y: 'volume_usd' },
           yAxisIndex: 0,
@@ -122,9 +132,9 @@ export function poolChart(pool: TopPool, poolIndex: number, threshold: number): 
           itemStyle: { color: '#6baed6' },
           areaStyle: { color: 'rgba(107,174,214,0.25)', origin: 'start' },
         },
-        { name: 'TVL (USD)', type: 'line', encode: { x: 'time', y: 'tvl_usd' }, yAxisIndex: 0, showSymbol: false, lineStyle: { width: 2, color: '#08306b' }, itemStyle: { color: '#08306b' } },
+        { name: TVL, type: 'line', encode: { x: 'time', y: 'tvl_usd' }, yAxisIndex: 0, showSymbol: false, lineStyle: { width: 2, color: '#08306b' }, itemStyle: { color: '#08306b' } },
         {
-          name: 'Anomaly score',
+          name: SCORE,
           type: 'line',
           encode: { x: 'time', y: 'score' },
           yAxisIndex: 1,
@@ -139,7 +149,7 @@ export function poolChart(pool: TopPool, poolIndex: number, threshold: number): 
           },
         },
         {
-          name: 'Alert (pipeline)',
+          name: ALERT,
           type: 'scatter',
           yAxisIndex: 1,
           symbol: 'triangle',
@@ -153,7 +163,7 @@ export function poolChart(pool: TopPool, poolIndex: number, threshold: number): 
           })),
         },
         {
-          name: 'Injected anomaly (truth)',
+          name: INJECTED,
           type: 'line',
           yAxisIndex: 1,
           itemStyle: { color: INJECTED_COLOUR },

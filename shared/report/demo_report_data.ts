@@ -61,7 +61,7 @@ export function demoReportData(options: DemoOptions = {}): ReportData {
   for (let p = 0; p < nPools; p++) {
     const source = SOURCES[p % SOURCES.length]!;
     const pair = PAIRS[p % PAIRS.length]!;
-    const poolId = `0x${(0x5a17c0de + p * 7919).toString(16).padStart(8, '0')}${'0'.repeat(32)}`;
+    const poolId = `0x${Array.from({ length: 5 }, () => (rng.nextInt(0x100000000)).toString(16).padStart(8, '0')).join('')}`;
     const type = TYPES[p % TYPES.length]!;
     const tvlBase = 10 ** (5 + 2.5 * rng.nextFloat());
     const start = Math.floor(hours / 3 + rng.nextFloat() * (hours / 2));

@@ -19,7 +19,7 @@ table{border-collapse:collapse;background:#fff;font-size:13px;margin:4px 0}
 th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f0f0f0}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .cols{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
-.chart{background:#fff;border:1px solid #ddd;border-radius:6px;height:400px}
+.chart{background:#fff;border:1px solid #ddd;border-radius:6px;height:440px}
 .wide{height:340px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(640px,1fr));gap:16px}
 .pool figcaption{font-size:12px;color:#444;padding:4px 2px}

@@ -33,7 +33,7 @@ export const REPORT_PAGE_SCRIPT = String.raw`(function () {
     list.forEach(function (p) {
       var v = valueOf(p);
       var text = /USD/.test(p.seriesName) ? usd(v) : share(v);
-      if (p.seriesName.indexOf('Alert') === 0) text = p.name + ', score ' + share(v);
+      if (p.seriesType === 'scatter') text = p.name + ', score ' + share(v);
       lines.push(p.marker + p.seriesName + ': <b>' + text + '</b>');
     });
     return lines.join('<br>');

@@ -34,19 +34,19 @@ describe('pool chart', () => {
 
   test('volume and TVL on the log USD axis, score on the 0-1 axis with the threshold line', () => {
     expect(spec.option.yAxis).toMatchObject([{ type: 'log', name: 'USD (log scale)' }, { type: 'value', name: 'score', min: 0, max: 1 }]);
-    expect([byName('Volume (USD per hour)').yAxisIndex, byName('TVL (USD)').yAxisIndex, byName('Anomaly score').yAxisIndex]).toEqual([0, 0, 1]);
-    expect(byName('Anomaly score').markLine!.data).toEqual([{ yAxis: 0.62 }]);
+    expect([byName('Volume (USD/h)').yAxisIndex, byName('TVL (USD)').yAxisIndex, byName('Score').yAxisIndex]).toEqual([0, 0, 1]);
+    expect(byName('Score').markLine!.data).toEqual([{ yAxis: 0.62 }]);
   });
 
   test('alerts: a triangle at each alert hour on its score, coloured by severity', () => {
-    expect(byName('Alert (pipeline)').data).toEqual([
+    expect(byName('Alert').data).toEqual([
       { name: 'liquidity_drain (critical)', value: [(T0 + 2 * H) * 1000, 0.91], itemStyle: { color: SEVERITY_COLOUR.critical } },
       { name: 'liquidity_drain (medium)', value: [(T0 + 3 * H) * 1000, 0.7], itemStyle: { color: SEVERITY_COLOUR.medium } },
     ]);
   });
 
   test('injected anomaly: one band from its first hour to the end of its last, in the truth colour', () => {
-    const injected = byName('Injected anomaly (truth)');
+    const injected = byName('Injected (truth)');
     expect(injected.markArea!.data).toEqual([[{ name: 'liquidity_drain', xAxis: (T0 + 2 * H) * 1000 }, { xAxis: (T0 + 4 * H) * 1000 }]]);
     expect(JSON.stringify(injected)).toContain(INJECTED_COLOUR);
     expect(INJECTED_COLOUR).not.toBe(ALERT_COLOUR);
@@ -54,7 +54,7 @@ describe('pool chart', () => {
 
   test('an alert on an unscored hour sits on the threshold', () => {
     const s = poolChart({ ...pool, alerts: [{ hour_ts: T0, type: 'volume_spike', severity: 'low' }] }, 0, 0.5).option.series as Series[];
-    expect((s.find((x) => x.name === 'Alert (pipeline)')!.data as { value: number[] }[])[0]!.value).toEqual([T0 * 1000, 0.5]);
+    expect((s.find((x) => x.name === 'Alert')!.data as { value: number[] }[])[0]!.value).toEqual([T0 * 1000, 0.5]);
   });
 });
 

@@ -69,3 +69,17 @@ testBrowser(
   },
   GENEROUS_MS,
 );
+
+testBrowser(
+  'an error in a tooltip (run while hovering each chart) fails the check',
+  async () => {
+    const page = renderReport(demoReportData({ topPools: 1, days: 8 })).replace('function poolTooltip(params) {', 'function poolTooltip(params) { throw new Error("tooltip broken");');
+    const file = join(dir, 'tooltip.html');
+    writeFileSync(file, page);
+    const result = await checkReportInBrowser(file, { timeoutMs: GENEROUS_MS });
+    expect(result.ready).toBe(true);
+    expect(result.ok).toBe(false);
+    expect(new Set(result.pageErrors)).toEqual(new Set(['tooltip broken']));
+  },
+  GENEROUS_MS,
+);
