@@ -12,6 +12,7 @@ const flags = z.object({
   chromium: z.string().default(DEFAULT_CHROMIUM).describe('Chromium executable'),
   demo: z.boolean().default(false).describe('first write a report of synthetic demo data to <report.html>'),
   'demo-pools': z.coerce.number().int().min(0).default(12).describe('top pools in the demo report'),
+  'demo-days': z.coerce.number().int().min(8).default(30).describe('days in the demo report'),
 });
 
 const spec = {
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   if (htmlPath === undefined) throw new CliUsageError('missing <report.html>');
   if (args.demo) {
     mkdirSync(dirname(htmlPath), { recursive: true });
-    writeFileSync(htmlPath, renderReport(demoReportData({ topPools: args['demo-pools'] })));
+    writeFileSync(htmlPath, renderReport(demoReportData({ topPools: args['demo-pools'], days: args['demo-days'] })));
   }
   if (!chromiumAvailable(args.chromium)) throw new InvalidInputError(`no Chromium at ${args.chromium}: install Debian's chromium (apt-get install -y chromium) or pass --chromium <path>`);
   if (args.screenshot !== undefined) mkdirSync(dirname(args.screenshot), { recursive: true });
