@@ -34,6 +34,11 @@ export function formatHour(unixSeconds: number): string {
   return `${new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** An ISO time as "2026-10-31 01:00:07 UTC" (seconds kept, milliseconds dropped). */
+export function formatIsoTime(isoTime: string): string {
+  return `${new Date(isoTime).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 /** Seconds as "41.3 s" or "2 min 05 s". */
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(1)} s`;

@@ -1,6 +1,6 @@
 import { chartLibraryScript } from './chart_library';
 import { reportCharts } from './chart_options';
-import { escapeHtml as e, formatFraction, formatHour, formatInt, formatSeconds, jsonForScript } from './html_text';
+import { escapeHtml as e, formatFraction, formatHour, formatInt, formatIsoTime, formatSeconds, jsonForScript } from './html_text';
 import { ALERT_COLOUR, INJECTED_COLOUR, SEVERITY_COLOUR, colourOfType } from './report_colours';
 import { parseReportData, type AlertRow, type Detection, type ModelInfo, type ReportData, type RunInfo, type TopPool } from './report_data';
 import { REPORT_PAGE_SCRIPT } from './report_page_script';
@@ -40,7 +40,7 @@ function header(run: RunInfo): string {
   const files = run.files.map((f) => `<tr><td>${e(f.label)}</td><td><code>${e(f.path)}</code></td></tr>`).join('');
   return `<header>
 <h1>dex-anomaly run report</h1>
-<p class="sub">Generated ${e(run.generated_at)} · window ${formatHour(run.window.from_hour)} to ${formatHour(run.window.to_hour)} · seed ${run.seed} · ${formatInt(run.pools)} pools · ${run.days} days</p>
+<p class="sub">Generated ${formatIsoTime(run.generated_at)} · window ${formatHour(run.window.from_hour)} to ${formatHour(run.window.to_hour)} · seed ${run.seed} · ${formatInt(run.pools)} pools · ${run.days} days</p>
 <p class="sub">Sources: ${sources || '–'}</p>
 <div class="cols">
 <table><caption>Steps (wall time)</caption><tr><th>step</th><th>time</th></tr>${steps}<tr><th>total</th><th class="n">${formatSeconds(total)}</th></tr></table>
@@ -70,7 +70,7 @@ function detectionSection(d: Detection | null): string {
 function modelSection(m: ModelInfo): string {
   const card = (label: string, value: number | null) => `<div class="card"><b>${formatFraction(value)}</b><span>${e(label)}</span></div>`;
   return `<section id="model"><h2>Model</h2>
-<p>Version <code>${e(m.version)}</code>${m.trained_at === undefined ? '' : `, trained ${e(m.trained_at)}`} · alert threshold ${m.threshold} · measured against the ${e(m.label)}</p>
+<p>Version <code>${e(m.version)}</code>${m.trained_at === undefined ? '' : `, trained ${formatIsoTime(m.trained_at)}`} · alert threshold ${m.threshold} · measured against the ${e(m.label)}</p>
 <div class="cards">${card('PR-AUC', m.metrics.pr_auc)}${card('ROC-AUC', m.metrics.roc_auc)}${card('Precision@10', m.metrics.precision_at_10)}${card('Recall@10', m.metrics.recall_at_10)}</div>
 <p>Features (${m.features.length}): ${m.features.map((f) => `<code>${e(f)}</code>`).join(', ')}</p>
 </section>`;

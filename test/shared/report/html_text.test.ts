@@ -1,4 +1,4 @@
-import { escapeHtml, formatFraction, formatHour, formatInt, formatSeconds, jsonForScript } from '../../../shared/report/html_text';
+import { escapeHtml, formatFraction, formatHour, formatInt, formatIsoTime, formatSeconds, jsonForScript } from '../../../shared/report/html_text';
 
 test('escapeHtml escapes the five characters that matter in text and attributes', () => {
   expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
@@ -35,4 +35,6 @@ test.each([
 test('formatFraction and formatHour', () => {
   expect([formatFraction(0.61249), formatFraction(null), formatFraction(1, 2)]).toEqual(['0.612', '–', '1.00']);
   expect(formatHour(Date.UTC(2026, 9, 19, 22) / 1000)).toBe('2026-10-19 22:00 UTC');
+  expect(formatIsoTime('2026-10-31T01:00:07.123Z')).toBe('2026-10-31 01:00:07 UTC');
+  expect(formatIsoTime('2026-10-31T03:00:07+02:00')).toBe('2026-10-31 01:00:07 UTC');
 });
