@@ -1,5 +1,6 @@
 import { HOUR_SECONDS } from '../hours';
 import { Rng } from '../rng';
+import { alertsPerDay } from './alerts_per_day';
 import type { AlertRow, ReportData, Severity, TopPool } from './report_data';
 
 /** Size of a demo report: the defaults are a typical run (12 pools shown, 30 days). */
@@ -55,6 +56,7 @@ export function demoReportData(options: DemoOptions = {}): ReportData {
   const rng = new Rng(seed);
   const hourTs = Array.from({ length: hours }, (_, i) => fromHour + i * HOUR_SECONDS);
   const threshold = 0.62;
+  const window = { from_hour: fromHour, to_hour: fromHour + (hours - 1) * HOUR_SECONDS };
   const topPools: TopPool[] = [];
   const alerts: AlertRow[] = [];
 
@@ -134,13 +136,6 @@ export function demoReportData(options: DemoOptions = {}): ReportData {
   topPools.sort((a, b) => b.max_score - a.max_score || (a.pool_id < b.pool_id ? -1 : 1));
   alerts.sort((a, b) => a.hour_ts - b.hour_ts || (a.pool_id < b.pool_id ? -1 : 1));
 
-  const alertTypes = [...new Set(alerts.map((a) => a.type))].sort();
-  const alertsPerDay = Array.from({ length: days }, (_, d) => {
-    const dayName = dayOf(fromHour + d * 24 * HOUR_SECONDS);
-    const byType: Record<string, number> = {};
-    for (const t of alertTypes) byType[t] = alerts.filter((a) => a.type === t && dayOf(a.hour_ts) === dayName).length;
-    return { day: dayName, by_type: byType };
-  });
   const rankingOverTime = Array.from({ length: days }, (_, d) => ({
     day: dayOf(fromHour + d * 24 * HOUR_SECONDS),
     precision_at_10: d < 7 ? null : round(0.4 + 0.4 * rng.nextFloat(), 3),
@@ -154,7 +149,7 @@ export function demoReportData(options: DemoOptions = {}): ReportData {
       seed,
       pools: 500,
       days,
-      window: { from_hour: fromHour, to_hour: fromHour + (hours - 1) * HOUR_SECONDS },
+      window,
       sources: SOURCES,
       steps: [
         { name: 'simulate', seconds: 2.1 },
@@ -182,7 +177,7 @@ export function demoReportData(options: DemoOptions = {}): ReportData {
       metrics: { pr_auc: 0.612, roc_auc: 0.941, precision_at_10: 0.7, recall_at_10: 0.438 },
     },
     top_pools: topPools,
-    alerts_per_day: alertsPerDay,
+    alerts_per_day: alertsPerDay(alerts, window),
     ranking_over_time: rankingOverTime,
     detection: {
       by_type: TYPES.map((t, i) => ({ type: t, events: 6 + i, caught_within_1h: 4 + (i % 2), caught_within_2h: 5 + (i % 2), median_delay_hours: i === 2 ? null : 0.5 * i })),
