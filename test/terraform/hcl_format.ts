@@ -8,18 +8,15 @@
 
 interface LineInfo {
   readonly text: string;
-  /** Bracket depth before the line. */
-  readonly depthBefore: number;
-  /** Opening minus closing brackets on the line. */
-  readonly net: number;
+  /** The indentation fmt gives the line, in spaces. */
+  readonly indent: number;
   /** Column of a top-level `=` whose right side is a whole expression, else -1. */
   readonly assignAt: number;
-  readonly startsWithClose: boolean;
   readonly inHeredoc: boolean;
 }
 
 /** Scans one line, skipping strings (with `${...}` interpolations holding strings of their own). */
-function scanLine(text: string): { net: number; assignAt: number; firstEquals: number } {
+function scanLine(text: string): { net: number; assignAt: number } {
   let net = 0;
   let firstEquals = -1;
   let assignAt = -1;
@@ -62,24 +59,43 @@ function scanLine(text: string): { net: number; assignAt: number; firstEquals: n
     const rest = scanLine(`x ${text.slice(firstEquals + 1)}`);
     if (rest.net === 0) assignAt = firstEquals;
   }
-  return { net, assignAt, firstEquals };
+  return { net, assignAt };
 }
 
+/**
+ * hclwrite's indentation: a line opening brackets on net adds one level however many it opens
+ * (`toset([` is one level); closing pops levels by the brackets each level opened.
+ */
 function analyse(source: string): LineInfo[] {
   const lines = source.split('\n');
   const out: LineInfo[] = [];
-  let depth = 0;
+  const levels: number[] = [];
   let heredoc: string | undefined;
   for (const text of lines) {
     if (heredoc !== undefined) {
-      out.push({ text, depthBefore: depth, net: 0, assignAt: -1, startsWithClose: false, inHeredoc: true });
+      out.push({ text, indent: -1, assignAt: -1, inHeredoc: true });
       if (text.trim() === heredoc) heredoc = undefined;
       continue;
     }
     const scan = scanLine(text);
+    let indent = 2 * levels.length;
+    if (scan.net > 0) levels.push(scan.net);
+    else if (scan.net < 0) {
+      let closed = -scan.net;
+      while (closed > 0 && levels.length > 0) {
+        const top = levels[levels.length - 1]!;
+        if (closed >= top) {
+          closed -= top;
+          levels.pop();
+        } else {
+          levels[levels.length - 1] = top - closed;
+          closed = 0;
+        }
+      }
+      indent = 2 * levels.length;
+    }
+    out.push({ text, indent, assignAt: scan.assignAt, inHeredoc: false });
     const marker = /<<-?([A-Z_]+)\s*$/.exec(text);
-    out.push({ text, depthBefore: depth, net: scan.net, assignAt: scan.assignAt, startsWithClose: /^\s*[}\])]/.test(text), inHeredoc: false });
-    depth += scan.net;
     if (marker) heredoc = marker[1];
   }
   return out;
@@ -105,7 +121,7 @@ export function formatProblems(file: string, source: string): string[] {
     if (/\t/.test(l.text)) problems.push(`${file}:${n}: tab`);
     if (/\s+$/.test(l.text)) problems.push(`${file}:${n}: trailing whitespace`);
     if (l.text.trim() !== '') {
-      const expected = 2 * (l.depthBefore - (l.startsWithClose ? 1 : 0));
+      const expected = l.indent;
       const actual = l.text.length - l.text.trimStart().length;
       if (actual !== expected) problems.push(`${file}:${n}: indented ${actual}, expected ${expected}`);
     }

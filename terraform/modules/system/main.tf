@@ -13,12 +13,38 @@ locals {
   bigquery_job = ["roles/bigquery.jobUser"]
 }
 
+# Every API the system uses, enabled by the same apply; modules wait for them (on later applies
+# nothing changes here, so nothing is deferred).
+resource "google_project_service" "apis" {
+  for_each = toset([
+    "artifactregistry.googleapis.com",
+    "bigquery.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "dataform.googleapis.com",
+    "eventarc.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ])
+  project            = var.project_id
+  service            = each.value
+  disable_on_destroy = false
+}
+
 module "storage" {
   source        = "../storage"
   project_id    = var.project_id
   location      = var.location
   store_prefix  = var.store_prefix
   force_destroy = var.force_destroy
+
+  depends_on = [google_project_service.apis]
 }
 
 module "bigquery" {
@@ -30,12 +56,16 @@ module "bigquery" {
   raw_uri_prefix      = local.raw_uri
   create_mart_views   = var.create_mart_views
   deletion_protection = var.deletion_protection
+
+  depends_on = [google_project_service.apis]
 }
 
 module "secrets" {
   source     = "../secrets"
   project_id = var.project_id
   names      = ["thegraph-api-key", "slack-bot-token", "serve-api-key", "dataform-git-token"]
+
+  depends_on = [google_project_service.apis]
 }
 
 # Builds every function; it reads the sources bucket and writes the build's image and logs.
@@ -85,6 +115,8 @@ module "fn_fetch" {
   bucket_roles = {
     raw = { bucket = module.storage.raw_bucket, role = "roles/storage.objectUser" }
   }
+
+  depends_on = [google_project_service.apis]
 }
 
 module "fn_load" {
@@ -116,6 +148,8 @@ module "fn_load" {
   }
   project_roles = local.bigquery_job
   invokers      = ["serviceAccount:${module.manifest_events.trigger_service_account_email}"]
+
+  depends_on = [google_project_service.apis]
 }
 
 module "manifest_events" {
@@ -123,6 +157,8 @@ module "manifest_events" {
   project_id         = var.project_id
   bucket             = module.storage.raw_bucket
   object_name_prefix = module.storage.manifest_prefix
+
+  depends_on = [google_project_service.apis]
 }
 
 module "fn_train" {
@@ -151,6 +187,8 @@ module "fn_train" {
     dex_ops     = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.dataEditor" }
   }
   project_roles = local.bigquery_job
+
+  depends_on = [google_project_service.apis]
 }
 
 module "fn_score" {
@@ -184,6 +222,8 @@ module "fn_score" {
     dex_ops     = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.dataViewer" }
   }
   project_roles = local.bigquery_job
+
+  depends_on = [google_project_service.apis]
 }
 
 module "fn_serve" {
@@ -215,6 +255,8 @@ module "fn_serve" {
   }
   project_roles = local.bigquery_job
   invokers      = var.serve_invokers
+
+  depends_on = [google_project_service.apis]
 }
 
 # Hourly: fetch at :02 (the hour has closed), load follows each manifest, Dataform builds the
@@ -230,6 +272,8 @@ module "schedule_fetch" {
   target_service   = module.fn_fetch.service_name
   attempt_deadline = "900s"
   retry_count      = 3
+
+  depends_on = [google_project_service.apis]
 }
 
 module "schedule_score" {
@@ -243,6 +287,8 @@ module "schedule_score" {
   target_service   = module.fn_score.service_name
   attempt_deadline = "900s"
   retry_count      = 3
+
+  depends_on = [google_project_service.apis]
 }
 
 module "schedule_train" {
@@ -258,6 +304,8 @@ module "schedule_train" {
   retry_count      = 2
   min_backoff      = "300s"
   max_backoff      = "1800s"
+
+  depends_on = [google_project_service.apis]
 }
 
 # Dataform runs as its own account: it reads raw/ through the external table and writes the mart.
@@ -303,6 +351,8 @@ module "dataform" {
   runner_service_account_email = google_service_account.dataform.email
   runner_service_account_id    = google_service_account.dataform.id
   mart_schedule                = "20 * * * *"
+
+  depends_on = [google_project_service.apis]
 }
 
 module "monitoring" {
@@ -312,4 +362,6 @@ module "monitoring" {
   failures_per_hour     = var.failures_per_hour
   stale_after_hours     = var.stale_after_hours
   alert_rate_band       = var.alert_rate_band
+
+  depends_on = [google_project_service.apis]
 }
