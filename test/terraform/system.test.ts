@@ -112,7 +112,7 @@ describe('least privilege', () => {
   test('nothing grants allUsers or allAuthenticatedUsers; invoker lists refuse them', () => {
     for (const m of tf.values()) {
       for (const [key, body] of [...m.resources, ...m.modules]) {
-        const members = [...allStrings(body.member), ...allStrings(body.members), ...allStrings(body.invokers), ...allStrings(body.serve_invokers)];
+        const members = [...allStrings(body.member), ...allStrings(body.members), ...allStrings(body.invokers), ...allStrings(body.serve_invokers), ...allStrings(body.looker_readers)];
         expect([m.dir, key, members.filter((s) => /allUsers|allAuthenticatedUsers/.test(s))]).toEqual([m.dir, key, []]);
       }
     }
@@ -120,6 +120,7 @@ describe('least privilege', () => {
     const validation = (m: string, v: string) => JSON.stringify(blocks(mustGet(tf, m).variables.get(v)!, 'validation'));
     expect(validation('modules/function', 'invokers')).toContain('allUsers');
     expect(validation('modules/system', 'serve_invokers')).toContain('allAuthenticatedUsers');
+    expect(validation('modules/system', 'looker_readers')).toContain('allUsers');
     expect(functions.get('serve')!.invokers).toBe('${var.serve_invokers}');
   });
 

@@ -50,6 +50,7 @@ module "system" {
   deletion_protection    = false
   force_destroy          = true
   dataform_git_commitish = var.dataform_git_commitish
+  looker_readers         = var.looker_readers
 }
 
 output "system" {

@@ -69,3 +69,9 @@ variable "create_mart_views" {
   type        = bool
   default     = true
 }
+
+variable "looker_readers" {
+  description = "Members who build Looker Studio reports on the dex_looker views."
+  type        = list(string)
+  default     = []
+}

@@ -50,6 +50,7 @@ module "system" {
   deletion_protection    = true
   force_destroy          = false
   dataform_git_commitish = var.dataform_git_commitish
+  looker_readers         = var.looker_readers
 }
 
 output "system" {

@@ -365,3 +365,22 @@ module "monitoring" {
 
   depends_on = [google_project_service.apis]
 }
+
+# Looker Studio report owners: read-only on the views and the datasets they select from (a
+# report shared with viewers runs on its owner's credentials, so viewers need no grant at all).
+resource "google_bigquery_dataset_iam_member" "looker_readers" {
+  for_each = {
+    for pair in setproduct(var.looker_readers, ["dex_looker", "dex_anomaly", "dex_ops"]) : "${pair[0]} ${pair[1]}" => { member = pair[0], dataset = pair[1] }
+  }
+  project    = var.project_id
+  dataset_id = module.bigquery.datasets[each.value.dataset]
+  role       = "roles/bigquery.dataViewer"
+  member     = each.value.member
+}
+
+resource "google_project_iam_member" "looker_readers_jobs" {
+  for_each = toset(var.looker_readers)
+  project  = var.project_id
+  role     = "roles/bigquery.jobUser"
+  member   = each.value
+}

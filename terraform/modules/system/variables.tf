@@ -102,3 +102,13 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "looker_readers" {
+  description = "Members who build Looker Studio reports: they read dex_looker's views and the tables behind them, and run query jobs."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for m in var.looker_readers : !contains(["allUsers", "allAuthenticatedUsers"], m)])
+    error_message = "The views are not public: allUsers and allAuthenticatedUsers are refused."
+  }
+}
