@@ -121,7 +121,7 @@ describe('least privilege', () => {
     expect(validation('modules/function', 'invokers')).toContain('allUsers');
     expect(validation('modules/system', 'serve_invokers')).toContain('allAuthenticatedUsers');
     expect(validation('modules/system', 'looker_readers')).toContain('allUsers');
-    expect(functions.get('serve')!.invokers).toBe('${var.serve_invokers}');
+    expect(functions.get('serve')!.invokers).toBe('${{ for m in var.serve_invokers : m => m }}');
   });
 
   test('every IAM grant of a function is on one bucket, dataset or secret, except BigQuery jobs', () => {

@@ -94,7 +94,7 @@ resource "google_project_iam_member" "this" {
 }
 
 resource "google_cloud_run_v2_service_iam_member" "invokers" {
-  for_each = toset(var.invokers)
+  for_each = var.invokers
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.this.service_config[0].service

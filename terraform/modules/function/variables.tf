@@ -73,11 +73,11 @@ variable "project_roles" {
 }
 
 variable "invokers" {
-  description = "Members allowed to call the function (roles/run.invoker on its service). Never allUsers or allAuthenticatedUsers."
-  type        = list(string)
-  default     = []
+  description = "Members allowed to call the function (roles/run.invoker on its service), keyed by a name known at plan time (an account's email is not). Never allUsers or allAuthenticatedUsers."
+  type        = map(string)
+  default     = {}
   validation {
-    condition     = alltrue([for m in var.invokers : !contains(["allUsers", "allAuthenticatedUsers"], m)])
+    condition     = alltrue([for m in values(var.invokers) : !contains(["allUsers", "allAuthenticatedUsers"], m)])
     error_message = "Functions are never public: allUsers and allAuthenticatedUsers are refused."
   }
 }

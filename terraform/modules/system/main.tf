@@ -147,7 +147,7 @@ module "fn_load" {
     dex_raw = { dataset = module.bigquery.datasets["dex_raw"], role = "roles/bigquery.dataViewer" }
   }
   project_roles = local.bigquery_job
-  invokers      = ["serviceAccount:${module.manifest_events.trigger_service_account_email}"]
+  invokers      = { eventarc = "serviceAccount:${module.manifest_events.trigger_service_account_email}" }
 
   depends_on = [google_project_service.apis]
 }
@@ -254,7 +254,7 @@ module "fn_serve" {
     dex_anomaly = { dataset = module.bigquery.datasets["dex_anomaly"], role = "roles/bigquery.dataViewer" }
   }
   project_roles = local.bigquery_job
-  invokers      = var.serve_invokers
+  invokers      = { for m in var.serve_invokers : m => m }
 
   depends_on = [google_project_service.apis]
 }
