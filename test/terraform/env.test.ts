@@ -43,8 +43,8 @@ async function envSchemaOf(name: string): Promise<z.ZodObject> {
 let system: { modules: ReadonlyMap<string, Body>; locals: Readonly<Record<string, unknown>> };
 let calls: Map<string, Body>;
 
-beforeAll(async () => {
-  system = mustGet(await loadTerraform(), 'modules/system');
+beforeAll(() => {
+  system = mustGet(loadTerraform(), 'modules/system');
   calls = new Map([...system.modules.values()].filter((m) => moduleDir('modules/system', m.source) === 'modules/function').map((m) => [String(m.name), m]));
 });
 

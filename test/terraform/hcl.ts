@@ -1,5 +1,5 @@
-import { parse } from '@cdktf/hcl2json';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 /** The repository's terraform/ folder. */
@@ -40,8 +40,28 @@ function firstBody(value: unknown): Body {
   return isRecord(first) ? first : {};
 }
 
+// @cdktf/hcl2json runs Go compiled to WebAssembly, whose runtime never ends: parsing in a child
+// process that exits keeps jest's workers free of it (and makes the parse synchronous).
+const PARSE_SCRIPT = `
+const { parse } = require('@cdktf/hcl2json');
+const { readFileSync } = require('node:fs');
+const files = JSON.parse(process.argv[1]);
+Promise.all(files.map((f) => parse(f.name, readFileSync(f.path, 'utf8'))))
+  .then((parsed) => { process.stdout.write(JSON.stringify(parsed)); process.exit(0); })
+  .catch((err) => { process.stderr.write(String(err && err.message || err)); process.exit(1); });
+`;
+
+function parseFiles(root: string, files: readonly string[]): unknown[] {
+  try {
+    const out = execFileSync(process.execPath, ['-e', PARSE_SCRIPT, JSON.stringify(files.map((f) => ({ name: relative(root, f), path: f })))], { cwd: resolve(__dirname, '..', '..'), encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+    return JSON.parse(out) as unknown[];
+  } catch (err) {
+    throw new Error(`terraform files do not parse: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`, { cause: err });
+  }
+}
+
 /** Parses every .tf file under terraform/ (a syntax error fails with the file and line) into one entry per folder. */
-export async function loadTerraform(root: string = TERRAFORM_DIR): Promise<Map<string, TfModule>> {
+export function loadTerraform(root: string = TERRAFORM_DIR): Map<string, TfModule> {
   interface Entry {
     files: string[];
     resources: Map<string, Body>;
@@ -52,14 +72,17 @@ export async function loadTerraform(root: string = TERRAFORM_DIR): Promise<Map<s
     locals: Record<string, unknown>;
   }
   const byDir = new Map<string, Entry>();
-  for (const file of tfFiles(root)) {
+  const files = tfFiles(root);
+  const parsed = parseFiles(root, files);
+  for (const [index, file] of files.entries()) {
     const dir = relative(root, join(file, '..'));
     const entry: Entry = byDir.get(dir) ?? { files: [], resources: new Map(), data: new Map(), modules: new Map(), variables: new Map(), outputs: new Map(), locals: {} };
     byDir.set(dir, entry);
     entry.files.push(relative(root, file));
-    const json = await parse(relative(root, file), readFileSync(file, 'utf8'));
+    const json = parsed[index];
+    if (!isRecord(json)) throw new Error(`${relative(root, file)}: parsed to ${JSON.stringify(json)}`);
     for (const [kind, target] of [['resource', entry.resources], ['data', entry.data]] as const) {
-      const blocks = (json as Record<string, unknown>)[kind];
+      const blocks = json[kind];
       if (!isRecord(blocks)) continue;
       for (const [type, byName] of Object.entries(blocks)) {
         if (!isRecord(byName)) continue;
@@ -67,11 +90,11 @@ export async function loadTerraform(root: string = TERRAFORM_DIR): Promise<Map<s
       }
     }
     for (const [kind, target] of [['module', entry.modules], ['variable', entry.variables], ['output', entry.outputs]] as const) {
-      const blocks = (json as Record<string, unknown>)[kind];
+      const blocks = json[kind];
       if (!isRecord(blocks)) continue;
       for (const [name, body] of Object.entries(blocks)) target.set(name, firstBody(body));
     }
-    const locals = (json as Record<string, unknown>).locals;
+    const locals = json.locals;
     for (const block of Array.isArray(locals) ? locals : []) if (isRecord(block)) Object.assign(entry.locals, block);
   }
   return new Map([...byDir].map(([dir, e]) => [dir, { dir, ...e }]));

@@ -50,8 +50,8 @@ const metric = (name: string): Body => {
 };
 const filterOf = (name: string): string => String(metric(name).filter);
 
-beforeAll(async () => {
-  monitoring = mustGet(await loadTerraform(), 'modules/monitoring');
+beforeAll(() => {
+  monitoring = mustGet(loadTerraform(), 'modules/monitoring');
 });
 
 describe('function failures', () => {

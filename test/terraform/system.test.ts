@@ -15,8 +15,8 @@ let system: TfModule;
 /** Function module calls by function name. */
 let functions: Map<string, Body>;
 
-beforeAll(async () => {
-  tf = await loadTerraform();
+beforeAll(() => {
+  tf = loadTerraform();
   system = mustGet(tf, 'modules/system');
   functions = new Map(
     [...system.modules.values()].filter((m) => moduleDir('modules/system', m.source) === 'modules/function').map((m) => [String(m.name), m]),
