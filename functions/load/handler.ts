@@ -21,6 +21,18 @@ export const loadEnvSchema = z.object({
 /** The GCS finalize event's payload (Eventarc, google.cloud.storage.object.v1.finalized). */
 const storageObjectSchema = z.object({ bucket: z.string().optional(), name: z.string().min(1) });
 
+/**
+ * The same object announced by a Cloud Storage Pub/Sub notification (what terraform deploys, so
+ * that only manifests/ fire the function): the message's attributes name the bucket and object.
+ */
+const pubsubNotificationSchema = z.object({ message: z.object({ attributes: z.object({ bucketId: z.string(), objectId: z.string().min(1) }) }) });
+
+function storageObjectOf(data: unknown): { bucket?: string | undefined; name: string } {
+  const pubsub = pubsubNotificationSchema.safeParse(data);
+  if (pubsub.success) return { bucket: pubsub.data.message.attributes.bucketId, name: pubsub.data.message.attributes.objectId };
+  return parseOrThrow(storageObjectSchema, data, 'malformed storage event: data', (m) => new InvalidInputError(m));
+}
+
 export interface LoadFunctionOverrides {
   readonly logger?: Logger;
   readonly now?: () => Date;
@@ -48,7 +60,7 @@ export function createLoadFunction(env: Env, overrides: LoadFunctionOverrides = 
   return cloudEventFunction(
     'load',
     async (event, invocation) => {
-      const object = parseOrThrow(storageObjectSchema, event.data, 'malformed storage event: data', (m) => new InvalidInputError(m));
+      const object = storageObjectOf(event.data);
       // Most objects are data files: acknowledged without touching the warehouse.
       if (!object.name.endsWith('/manifest.json')) return { status: 'ignored', key: object.name };
       const wh = await openOnce();

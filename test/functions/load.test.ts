@@ -117,6 +117,13 @@ test('a manifest that is gone is permanent: acknowledged and recorded', async ()
   expect(await deadLetters()).toMatchObject([{ event_id: 'evt-4', error_kind: 'invalid_input' }]);
 });
 
+test('a Cloud Storage Pub/Sub notification (the deployed trigger) loads the same manifest', async () => {
+  await writeHour(new LocalFolderStore(dir), source, fetched, new Date());
+  const message = { message: { attributes: { bucketId: 'raw', objectId: manifestKey(source.id, HOUR), eventType: 'OBJECT_FINALIZE' }, data: '' }, subscription: 'projects/p/subscriptions/s' };
+  expect((await post(message)).status).toBe(204);
+  expect(await warehouse.query('SELECT source, rows FROM `dex_ops.ingestion_log`')).toEqual([{ source: source.id, rows: 1 }]);
+});
+
 test('objects that are not manifests are ignored', async () => {
   expect((await post({ bucket: 'raw', name: 'raw/source=x/dt=2026-11-24/hour=07/part-00000.jsonl.gz' })).status).toBe(204);
   expect(logger.lines.find((l) => l.function === 'load')).toMatchObject({ severity: 'INFO', result: { status: 'ignored' } });

@@ -1,0 +1,386 @@
+# The whole system: buckets, datasets and tables, secrets, the five functions with their own
+# accounts and triggers, the Dataform workflow and the monitoring. terraform/README.md has the
+# table of who may do what and why.
+
+locals {
+  warehouse = "bigquery://${var.project_id}?location=${var.location}"
+  # train, score and serve keep models (and their own state) in the versioned models bucket;
+  # fetch and load work on the raw store.
+  models_store = "gs://${module.storage.models_bucket}"
+  raw_uri      = "${module.storage.raw_store_url}/raw"
+  schemas_dir  = "${path.module}/../../schemas"
+  views_dir    = "${path.module}/../../views"
+  bigquery_job = ["roles/bigquery.jobUser"]
+}
+
+# Every API the system uses, enabled by the same apply; modules wait for them (on later applies
+# nothing changes here, so nothing is deferred).
+resource "google_project_service" "apis" {
+  for_each = toset([
+    "artifactregistry.googleapis.com",
+    "bigquery.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "dataform.googleapis.com",
+    "eventarc.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ])
+  project            = var.project_id
+  service            = each.value
+  disable_on_destroy = false
+}
+
+module "storage" {
+  source        = "../storage"
+  project_id    = var.project_id
+  location      = var.location
+  store_prefix  = var.store_prefix
+  force_destroy = var.force_destroy
+
+  depends_on = [google_project_service.apis]
+}
+
+module "bigquery" {
+  source              = "../bigquery"
+  project_id          = var.project_id
+  location            = var.location
+  schemas_dir         = local.schemas_dir
+  views_dir           = local.views_dir
+  raw_uri_prefix      = local.raw_uri
+  create_mart_views   = var.create_mart_views
+  deletion_protection = var.deletion_protection
+
+  depends_on = [google_project_service.apis]
+}
+
+module "secrets" {
+  source     = "../secrets"
+  project_id = var.project_id
+  names      = ["thegraph-api-key", "slack-bot-token", "serve-api-key", "dataform-git-token"]
+
+  depends_on = [google_project_service.apis]
+}
+
+# Builds every function; it reads the sources bucket and writes the build's image and logs.
+resource "google_service_account" "builder" {
+  project      = var.project_id
+  account_id   = "fn-builder"
+  display_name = "Cloud Build account of the function builds"
+}
+
+resource "google_storage_bucket_iam_member" "builder_reads_sources" {
+  bucket = module.storage.sources_bucket
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.builder.email}"
+}
+
+# Both exist only at project level: the build's log lines and the gcf-artifacts repository that
+# Cloud Functions creates on the first deployment.
+resource "google_project_iam_member" "builder" {
+  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.builder.email}"
+}
+
+module "fn_fetch" {
+  source                = "../function"
+  project_id            = var.project_id
+  region                = var.region
+  name                  = "fetch"
+  description           = "Pulls every missing complete hour of each subgraph into the raw store (hourly)."
+  source_dir            = "${var.dist_dir}/fetch"
+  source_bucket         = module.storage.sources_bucket
+  build_service_account = google_service_account.builder.id
+  timeout_seconds       = 900
+  environment = {
+    DATA_STORE_URL       = module.storage.raw_store_url
+    SECRETS_BACKEND      = "secret-manager"
+    GOOGLE_CLOUD_PROJECT = var.project_id
+  }
+  optional_environment = {
+    DEX_SOURCES = var.dex_sources
+  }
+  secrets = {
+    "thegraph-api-key" = module.secrets.ids["thegraph-api-key"]
+  }
+  # Overwriting the watermark (compare-and-swap) needs delete as well as create: objectUser.
+  bucket_roles = {
+    raw = { bucket = module.storage.raw_bucket, role = "roles/storage.objectUser" }
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+module "fn_load" {
+  source                = "../function"
+  project_id            = var.project_id
+  region                = var.region
+  name                  = "load"
+  description           = "Checks each hour's manifest against its objects and records it in dex_ops.ingestion_log (on manifest finalize)."
+  source_dir            = "${var.dist_dir}/load"
+  source_bucket         = module.storage.sources_bucket
+  build_service_account = google_service_account.builder.id
+  ingress               = "ALLOW_INTERNAL_ONLY"
+  timeout_seconds       = 540
+  environment = {
+    DATA_STORE_URL       = module.storage.raw_store_url
+    WAREHOUSE            = local.warehouse
+    GOOGLE_CLOUD_PROJECT = var.project_id
+  }
+  event_trigger = {
+    pubsub_topic          = module.manifest_events.topic
+    service_account_email = module.manifest_events.trigger_service_account_email
+  }
+  bucket_roles = {
+    raw = { bucket = module.storage.raw_bucket, role = "roles/storage.objectViewer" }
+  }
+  dataset_roles = {
+    dex_ops = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.dataEditor" }
+    dex_raw = { dataset = module.bigquery.datasets["dex_raw"], role = "roles/bigquery.dataViewer" }
+  }
+  project_roles = local.bigquery_job
+  invokers      = { eventarc = "serviceAccount:${module.manifest_events.trigger_service_account_email}" }
+
+  depends_on = [google_project_service.apis]
+}
+
+module "manifest_events" {
+  source             = "../manifest_events"
+  project_id         = var.project_id
+  bucket             = module.storage.raw_bucket
+  object_name_prefix = module.storage.manifest_prefix
+
+  depends_on = [google_project_service.apis]
+}
+
+module "fn_train" {
+  source                = "../function"
+  project_id            = var.project_id
+  region                = var.region
+  name                  = "train"
+  description           = "Trains the Isolation Forest on the feature mart and stores the model (weekly)."
+  source_dir            = "${var.dist_dir}/train"
+  source_bucket         = module.storage.sources_bucket
+  build_service_account = google_service_account.builder.id
+  memory                = "4Gi"
+  cpu                   = "2"
+  timeout_seconds       = 3600
+  max_instances         = 1
+  environment = {
+    DATA_STORE_URL       = local.models_store
+    WAREHOUSE            = local.warehouse
+    GOOGLE_CLOUD_PROJECT = var.project_id
+  }
+  bucket_roles = {
+    models = { bucket = module.storage.models_bucket, role = "roles/storage.objectUser" }
+  }
+  dataset_roles = {
+    dex_anomaly = { dataset = module.bigquery.datasets["dex_anomaly"], role = "roles/bigquery.dataViewer" }
+    dex_ops     = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.dataEditor" }
+  }
+  project_roles = local.bigquery_job
+
+  depends_on = [google_project_service.apis]
+}
+
+module "fn_score" {
+  source                = "../function"
+  project_id            = var.project_id
+  region                = var.region
+  name                  = "score"
+  description           = "Scores the newest mart hour, writes pool_scores and alerts, and posts alerts to Slack (hourly)."
+  source_dir            = "${var.dist_dir}/score"
+  source_bucket         = module.storage.sources_bucket
+  build_service_account = google_service_account.builder.id
+  memory                = "1Gi"
+  timeout_seconds       = 900
+  max_instances         = 1
+  environment = {
+    DATA_STORE_URL       = local.models_store
+    WAREHOUSE            = local.warehouse
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    SECRETS_BACKEND      = "secret-manager"
+    SLACK_CHANNEL        = var.slack_channel
+  }
+  secrets = {
+    "slack-bot-token" = module.secrets.ids["slack-bot-token"]
+  }
+  # Scores keep their own state beside the models (last scored hour): objectUser, not only viewer.
+  bucket_roles = {
+    models = { bucket = module.storage.models_bucket, role = "roles/storage.objectUser" }
+  }
+  dataset_roles = {
+    dex_anomaly = { dataset = module.bigquery.datasets["dex_anomaly"], role = "roles/bigquery.dataEditor" }
+    dex_ops     = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.dataViewer" }
+  }
+  project_roles = local.bigquery_job
+
+  depends_on = [google_project_service.apis]
+}
+
+module "fn_serve" {
+  source                = "../function"
+  project_id            = var.project_id
+  region                = var.region
+  name                  = "serve"
+  description           = "POST /score: scores the feature rows it is given with the current model (private)."
+  source_dir            = "${var.dist_dir}/serve"
+  source_bucket         = module.storage.sources_bucket
+  build_service_account = google_service_account.builder.id
+  memory                = "1Gi"
+  timeout_seconds       = 60
+  max_instances         = 5
+  environment = {
+    DATA_STORE_URL       = local.models_store
+    WAREHOUSE            = local.warehouse
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    SECRETS_BACKEND      = "secret-manager"
+  }
+  secrets = {
+    "serve-api-key" = module.secrets.ids["serve-api-key"]
+  }
+  bucket_roles = {
+    models = { bucket = module.storage.models_bucket, role = "roles/storage.objectViewer" }
+  }
+  dataset_roles = {
+    dex_anomaly = { dataset = module.bigquery.datasets["dex_anomaly"], role = "roles/bigquery.dataViewer" }
+  }
+  project_roles = local.bigquery_job
+  invokers      = { for m in var.serve_invokers : m => m }
+
+  depends_on = [google_project_service.apis]
+}
+
+# Hourly: fetch at :02 (the hour has closed), load follows each manifest, Dataform builds the
+# mart at :20, score at :35. Train weekly, Monday 03:00 UTC.
+module "schedule_fetch" {
+  source           = "../scheduler_job"
+  project_id       = var.project_id
+  region           = var.region
+  name             = "fetch-hourly"
+  description      = "Fetch the hour that just closed."
+  schedule         = "2 * * * *"
+  target_uri       = module.fn_fetch.uri
+  target_service   = module.fn_fetch.service_name
+  attempt_deadline = "900s"
+  retry_count      = 3
+
+  depends_on = [google_project_service.apis]
+}
+
+module "schedule_score" {
+  source           = "../scheduler_job"
+  project_id       = var.project_id
+  region           = var.region
+  name             = "score-hourly"
+  description      = "Score the newest mart hour, after fetch (:02) and the Dataform run (:20)."
+  schedule         = "35 * * * *"
+  target_uri       = module.fn_score.uri
+  target_service   = module.fn_score.service_name
+  attempt_deadline = "900s"
+  retry_count      = 3
+
+  depends_on = [google_project_service.apis]
+}
+
+module "schedule_train" {
+  source           = "../scheduler_job"
+  project_id       = var.project_id
+  region           = var.region
+  name             = "train-weekly"
+  description      = "Retrain the model on the mart."
+  schedule         = "0 3 * * 1"
+  target_uri       = module.fn_train.uri
+  target_service   = module.fn_train.service_name
+  attempt_deadline = "1800s"
+  retry_count      = 2
+  min_backoff      = "300s"
+  max_backoff      = "1800s"
+
+  depends_on = [google_project_service.apis]
+}
+
+# Dataform runs as its own account: it reads raw/ through the external table and writes the mart.
+resource "google_service_account" "dataform" {
+  project      = var.project_id
+  account_id   = "dataform-runner"
+  display_name = "Dataform workflows (staging, feature mart, assertions)"
+}
+
+resource "google_storage_bucket_iam_member" "dataform_reads_raw" {
+  bucket = module.storage.raw_bucket
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.dataform.email}"
+}
+
+resource "google_bigquery_dataset_iam_member" "dataform" {
+  for_each = {
+    dex_raw                = "roles/bigquery.dataViewer"
+    dex_anomaly            = "roles/bigquery.dataEditor"
+    dex_anomaly_assertions = "roles/bigquery.dataEditor"
+  }
+  project    = var.project_id
+  dataset_id = module.bigquery.datasets[each.key]
+  role       = each.value
+  member     = "serviceAccount:${google_service_account.dataform.email}"
+}
+
+resource "google_project_iam_member" "dataform_jobs" {
+  project = var.project_id
+  role    = "roles/bigquery.jobUser"
+  member  = "serviceAccount:${google_service_account.dataform.email}"
+}
+
+module "dataform" {
+  source                       = "../dataform"
+  project_id                   = var.project_id
+  region                       = var.region
+  location                     = var.location
+  git_url                      = var.dataform_git_url
+  git_commitish                = var.dataform_git_commitish
+  git_token_secret_id          = module.secrets.ids["dataform-git-token"]
+  git_token_secret_version     = "${module.secrets.ids["dataform-git-token"]}/versions/latest"
+  runner_service_account_email = google_service_account.dataform.email
+  runner_service_account_id    = google_service_account.dataform.id
+  mart_schedule                = "20 * * * *"
+
+  depends_on = [google_project_service.apis]
+}
+
+module "monitoring" {
+  source                = "../monitoring"
+  project_id            = var.project_id
+  notification_channels = var.notification_channels
+  failures_per_hour     = var.failures_per_hour
+  stale_after_hours     = var.stale_after_hours
+  alert_rate_band       = var.alert_rate_band
+
+  depends_on = [google_project_service.apis]
+}
+
+# Looker Studio report owners: read-only on the views and the datasets they select from (a
+# report shared with viewers runs on its owner's credentials, so viewers need no grant at all).
+resource "google_bigquery_dataset_iam_member" "looker_readers" {
+  for_each = {
+    for pair in setproduct(var.looker_readers, ["dex_looker", "dex_anomaly", "dex_ops"]) : "${pair[0]} ${pair[1]}" => { member = pair[0], dataset = pair[1] }
+  }
+  project    = var.project_id
+  dataset_id = module.bigquery.datasets[each.value.dataset]
+  role       = "roles/bigquery.dataViewer"
+  member     = each.value.member
+}
+
+resource "google_project_iam_member" "looker_readers_jobs" {
+  for_each = toset(var.looker_readers)
+  project  = var.project_id
+  role     = "roles/bigquery.jobUser"
+  member   = each.value
+}

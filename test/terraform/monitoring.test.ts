@@ -1,0 +1,136 @@
+/**
+ * Each log-based metric's filter, run against the lines the code really writes: the HTTP and
+ * CloudEvent wrappers' one line per invocation, and the ops lines of shared/ops/ops_log.ts. Each
+ * alert policy watches a metric defined here.
+ */
+import type { CloudEvent, Request, Response } from '@google-cloud/functions-framework';
+import { cloudEventFunction } from '../../functions/_runtime/cloud_event_function';
+import { httpFunction } from '../../functions/_runtime/http_function';
+import { InvalidInputError, NotReadyError, UpstreamError } from '../../shared/errors';
+import { memoryLogger } from '../../shared/logging';
+import { alertRateLogLine, FRESHNESS_KINDS, freshnessLogLine, logOps, slackDeliveryLogLine } from '../../shared/ops/ops_log';
+import { allStrings, blocks, loadTerraform, mapAttr, mustGet, type Body, type TfModule } from './hcl';
+import { entryFromLine, extract, matchesLogFilter, type LogEntry } from './logging_filter';
+
+const NOW = new Date('2026-11-24T13:30:00Z');
+const HOUR = Date.parse('2026-11-24T10:00:00Z') / 1000;
+
+/** What one HTTP invocation logs when its handler answers or throws `outcome`. */
+async function httpLine(name: string, outcome: Error | 200): Promise<LogEntry> {
+  const logger = memoryLogger();
+  const fn = httpFunction(name, () => (outcome === 200 ? Promise.resolve({ status: 200, body: {} }) : Promise.reject(outcome)), { logger, clock: () => 0 });
+  const req = { method: 'POST', originalUrl: '/', path: '/', get: () => undefined } as unknown as Request;
+  const res = { set: () => res, status: () => res, json: () => res } as unknown as Response;
+  await fn(req, res);
+  expect(logger.lines).toHaveLength(1);
+  return entryFromLine(logger.lines[0]!, `dex-${name}`);
+}
+
+/** What one CloudEvent invocation logs when its handler succeeds or throws `outcome`. */
+async function eventLine(name: string, outcome: Error | 'ok'): Promise<LogEntry> {
+  const logger = memoryLogger();
+  const fn = cloudEventFunction(name, () => (outcome === 'ok' ? Promise.resolve({}) : Promise.reject(outcome)), { logger, recordDeadLetter: () => Promise.resolve(), now: () => NOW });
+  const event = { id: 'e1', type: 'google.cloud.pubsub.topic.v1.messagePublished', source: 's', specversion: '1.0', data: {} } as CloudEvent<unknown>;
+  await fn(event).catch(() => undefined);
+  expect(logger.lines).toHaveLength(1);
+  return entryFromLine(logger.lines[0]!, `dex-${name}`);
+}
+
+function opsLine(name: string, line: Parameters<typeof logOps>[1]): LogEntry {
+  const logger = memoryLogger();
+  logOps(logger.child({ function: name }), line);
+  return entryFromLine(logger.lines[0]!, `dex-${name}`);
+}
+
+let monitoring: TfModule;
+const metric = (name: string): Body => {
+  const m = monitoring.resources.get(`google_logging_metric.${name}`);
+  if (!m) throw new Error(`no google_logging_metric.${name}`);
+  return m;
+};
+const filterOf = (name: string): string => String(metric(name).filter);
+
+beforeAll(() => {
+  monitoring = mustGet(loadTerraform(), 'modules/monitoring');
+});
+
+describe('function failures', () => {
+  test('5xx answers, dead letters and retried events count; successes and callers mistakes do not', async () => {
+    const cases: [string, LogEntry, boolean][] = [
+      ['http 502 upstream', await httpLine('fetch', new UpstreamError('gateway 503', true)), true],
+      ['http 503 not ready', await httpLine('score', new NotReadyError('mart not built')), true],
+      ['http 500 unexpected', await httpLine('train', new TypeError('x')), true],
+      ['http 400 bad request', await httpLine('serve', new InvalidInputError('bad body')), false],
+      ['http 200', await httpLine('fetch', 200), false],
+      ['event retried', await eventLine('load', new UpstreamError('BigQuery 500', true)), true],
+      ['event dead letter', await eventLine('load', new InvalidInputError('malformed event')), true],
+      ['event handled', await eventLine('load', 'ok'), false],
+      ['slack failure (its own metric)', opsLine('score', slackDeliveryLogLine({ ok: false, alerts: 1, error: 'invalid_auth' })), false],
+      ['freshness line', opsLine('fetch', freshnessLogLine('fetched', 's', HOUR, NOW)), false],
+    ];
+    expect(cases.map(([what, entry]) => [what, matchesLogFilter(filterOf('function_failures'), entry)])).toEqual(cases.map(([what, , expected]) => [what, expected]));
+  });
+
+  test('the function label is extracted from the line', async () => {
+    const labels = mapAttr(metric('function_failures'), 'label_extractors') ?? {};
+    expect(extract(String(labels.function), await httpLine('score', new NotReadyError('x')))).toBe('score');
+    expect(extract(String(labels.function), await eventLine('load', new InvalidInputError('x')))).toBe('load');
+  });
+});
+
+describe('freshness', () => {
+  test.each(FRESHNESS_KINDS.map((k) => [k]))('a %s line matches, with its lag as the value and kind and source as labels', (kind) => {
+    const entry = opsLine('fetch', freshnessLogLine(kind, 'uniswap-v3-ethereum', HOUR, NOW));
+    expect(matchesLogFilter(filterOf('freshness_lag'), entry)).toBe(true);
+    expect(extract(String(metric('freshness_lag').value_extractor), entry)).toBe(3.5);
+    const labels = mapAttr(metric('freshness_lag'), 'label_extractors') ?? {};
+    expect([extract(String(labels.kind), entry), extract(String(labels.source), entry)]).toEqual([kind, 'uniswap-v3-ethereum']);
+  });
+
+  test('other lines do not', async () => {
+    expect(matchesLogFilter(filterOf('freshness_lag'), await httpLine('fetch', 200))).toBe(false);
+    expect(matchesLogFilter(filterOf('freshness_lag'), opsLine('score', alertRateLogLine('s', HOUR, 10, 1)))).toBe(false);
+  });
+
+  test('the staleness policy has a threshold and an absence condition for every stage', () => {
+    const thresholds = mapAttr(monitoring.variables.get('stale_after_hours')!, 'default') ?? {};
+    expect(Object.keys(thresholds).sort()).toEqual([...FRESHNESS_KINDS].sort());
+    const dynamic = mapAttr(monitoring.resources.get('google_monitoring_alert_policy.data_stale')!, 'dynamic') ?? {};
+    const conditions = blocks(dynamic, 'conditions').map((c) => Object.keys(blocks(c, 'content')[0]!).filter((k) => k.startsWith('condition_'))[0]);
+    expect(conditions).toEqual(['condition_threshold', 'condition_absent']);
+  });
+});
+
+describe('alert rate', () => {
+  test('a scoring run line matches with its rate; a run that scored nothing carries no rate and does not', () => {
+    const entry = opsLine('score', alertRateLogLine('sushiswap-v3-ethereum', HOUR, 200, 3));
+    expect(matchesLogFilter(filterOf('alert_rate'), entry)).toBe(true);
+    expect(extract(String(metric('alert_rate').value_extractor), entry)).toBe(0.015);
+    expect(extract(String((mapAttr(metric('alert_rate'), 'label_extractors') ?? {}).source), entry)).toBe('sushiswap-v3-ethereum');
+    expect(matchesLogFilter(filterOf('alert_rate'), opsLine('score', alertRateLogLine('s', HOUR, 0, 0)))).toBe(false);
+  });
+
+  test('the band policy watches both edges', () => {
+    const policy = monitoring.resources.get('google_monitoring_alert_policy.alert_rate_out_of_band')!;
+    const comparisons = blocks(policy, 'conditions').map((c) => blocks(c, 'condition_threshold')[0]!.comparison);
+    expect(comparisons).toEqual(['COMPARISON_GT', 'COMPARISON_LT']);
+  });
+});
+
+describe('slack deliveries', () => {
+  test('failed deliveries match, delivered ones do not', () => {
+    expect(matchesLogFilter(filterOf('slack_failures'), opsLine('score', slackDeliveryLogLine({ ok: false, alerts: 2, status: 429, error: 'rate_limited' })))).toBe(true);
+    expect(matchesLogFilter(filterOf('slack_failures'), opsLine('score', slackDeliveryLogLine({ ok: true, alerts: 2 })))).toBe(false);
+  });
+});
+
+test('every alert policy watches a metric defined here, and every metric has a policy', () => {
+  const metrics = [...monitoring.resources.keys()].filter((k) => k.startsWith('google_logging_metric.')).map((k) => k.split('.')[1]!);
+  const watched = new Set<string>();
+  for (const [key, policy] of monitoring.resources) {
+    if (!key.startsWith('google_monitoring_alert_policy.')) continue;
+    expect([key, policy.notification_channels]).toEqual([key, '${var.notification_channels}']);
+    for (const s of allStrings(policy)) for (const m of s.matchAll(/google_logging_metric\.([a-z_]+)\.name/g)) watched.add(m[1]!);
+  }
+  expect([...watched].sort()).toEqual(metrics.sort());
+});
