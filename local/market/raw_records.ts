@@ -1,4 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Source } from '../../shared/config/sources';
+import { rawDataKey } from '../../shared/raw/raw_layout';
 import type { RawPoolHour } from '../../shared/raw/raw_record';
 import { writeHour } from '../../shared/raw/write_hour';
 import type { ObjectStore } from '../../shared/storage/object_store';
@@ -75,6 +79,26 @@ export async function writeMarketRaw(
       total += rows.length;
       const block = { number: hourStart / HOUR_SECONDS, timestamp: hourStart + HOUR_SECONDS + 60, hash: '' };
       await writeHour(store, source, { hourStart, rows, quarantined: [], block, pages: 1, duplicateRows: 0, hasIndexingErrors: false }, new Date(block.timestamp * 1000));
+    }
+  }
+  return total;
+}
+
+/**
+ * The same raw records, written fast for benchmarks: one object per source and day in the first
+ * hour's partition (the raw view reads every `hour=` folder, and staging takes each row's hour
+ * from `hour_start_unix`, not from the path), gzip level 1, no manifests.
+ */
+export function writeMarketRawByDay(market: Market, sources: readonly Source[], rawRoot: string): number {
+  let total = 0;
+  for (const source of sources) {
+    for (let day = 0; day * 24 < market.hours; day++) {
+      const lines: string[] = [];
+      for (let t = day * 24; t < Math.min(market.hours, day * 24 + 24); t++) for (const r of rawRecordsAt(market, source.kind, source, t)) lines.push(JSON.stringify(r));
+      total += lines.length;
+      const path = join(rawRoot, rawDataKey(source.id, market.startTime + day * 24 * HOUR_SECONDS));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, gzipSync(Buffer.from(lines.length > 0 ? `${lines.join('\n')}\n` : '', 'utf8'), { level: 1 }));
     }
   }
   return total;
