@@ -147,11 +147,12 @@ const fmt = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(digi
 const share = (a: number, b: number) => (b === 0 ? '-' : `${a}/${b}`);
 
 function table(title: string, evals: [string, Evaluation][]): string {
-  const head = `| ${title} | ${EVENT_TYPES.map((t) => `${t} <=1h / <=2h (median h)`).join(' | ')} | posted | precision | false / 1k pools / day | mispriced as data error |`;
-  const sep = `|---|${EVENT_TYPES.map(() => '--:|').join('')}--:|--:|--:|--:|`;
+  const head = `| ${title} | ${EVENT_TYPES.map((t) => `${t} <=1h / <=2h (median h)`).join(' | ')} | posted | precision | false / 1k pools / day | false by type | mispriced as data error |`;
+  const sep = `|---|${EVENT_TYPES.map(() => '--:|').join('')}--:|--:|--:|---|--:|`;
   const lines = evals.map(([name, e]) => {
     const typeCells = EVENT_TYPES.map((t) => (t === 'mispriced_token' ? share(e.types[t].caught_1h, e.types[t].events) : `${share(e.types[t].caught_1h, e.types[t].events)} / ${share(e.types[t].caught_2h, e.types[t].events)} (${fmt(e.types[t].median_delay_h, 1)})`));
-    return `| ${name} | ${typeCells.join(' | ')} | ${e.alerts_posted} | ${fmt(e.alert_precision)} | ${fmt(e.alerts_per_1000_pools_day)} | ${fmt(e.mispriced_as_data_error)} |`;
+    const falseTypes = Object.entries(e.false_by_type).map(([t, n]) => `${t} ${n}`).join(', ') || '-';
+    return `| ${name} | ${typeCells.join(' | ')} | ${e.alerts_posted} | ${fmt(e.alert_precision)} | ${fmt(e.alerts_per_1000_pools_day)} | ${falseTypes} | ${fmt(e.mispriced_as_data_error)} |`;
   });
   return [head, sep, ...lines].join('\n');
 }
@@ -203,6 +204,7 @@ function summary(e: Evaluation) {
     alerts_per_1000_pools_day: e.alerts_per_1000_pools_day,
     mispriced_as_data_error: e.mispriced_as_data_error,
     alerts_posted: e.alerts_posted,
+    false_by_type: e.false_by_type,
   };
 }
 

@@ -83,7 +83,7 @@ FROM b`;
 
 /** Reads the rows of `where` (DuckDB SQL over the columns above) column by column, hour by hour. */
 async function readRows(connection: DuckDBConnection, where: string): Promise<MartRows> {
-  const reader = await connection.runAndReadAll(`WITH q AS (${MART_SQL}) SELECT * FROM q WHERE ${where} ORDER BY h, source, pool_id`);
+  const reader = await connection.runAndReadAll(`SELECT * FROM bench_rows WHERE ${where} ORDER BY h, source, pool_id`);
   const cols = reader.getColumnsObjectJS();
   const n = reader.currentRowCount;
   const F = FEATURE_NAMES.length;
@@ -155,6 +155,8 @@ export async function buildBenchData(market: Market, scoreDays: number, trainRow
       const scoreFrom = market.startTime + (market.hours - scoreDays * 24) * HOUR_SECONDS;
       const scoreTo = market.startTime + (market.hours - 1) * HOUR_SECONDS;
       const counts = (await connection.runAndReadAll(`SELECT COUNT(*) AS n, COUNT(DISTINCT source || pool_id) AS pools, count_if(epoch(hour_ts) < ${scoreFrom} AND is_warm AND NOT is_data_error) AS trainable FROM dex_anomaly.mart_pool_features_labeled`)).getRowObjectsJS()[0]!;
+      // The baselines' windows once, for both reads.
+      await connection.run(`CREATE TEMP TABLE bench_rows AS ${MART_SQL}`);
       const stride = Math.max(1, Math.floor(Number(counts.trainable) / trainRowsWanted));
       const train = await readRows(connection, `h < ${scoreFrom} AND is_warm AND NOT is_data_error AND (hash(pool_id) + h // 3600) % ${stride} = 0`);
       const score = await readRows(connection, `h >= ${scoreFrom}`);

@@ -43,6 +43,8 @@ export interface Evaluation {
   readonly alerts_true: number;
   readonly alert_precision: number | null;
   readonly false_alerts: number;
+  /** False posted market alerts by alert type. */
+  readonly false_by_type: Readonly<Record<string, number>>;
   readonly alerts_per_1000_pools_day: number;
   readonly mispriced_as_data_error: number | null;
   readonly data_error_posts: number;
@@ -106,6 +108,7 @@ export function evaluateAlerts(events: readonly TruthEvent[], alerts: readonly A
   let posted = 0;
   let trueAlerts = 0;
   let dataErrorPosts = 0;
+  const falseByType: Record<string, number> = {};
   for (const [pool, list] of byPool) {
     const own = marketEvents.filter((e) => e.pool === pool);
     for (const a of list) {
@@ -116,6 +119,7 @@ export function evaluateAlerts(events: readonly TruthEvent[], alerts: readonly A
       }
       posted++;
       if (own.some((e) => a.hour >= e.hours[0]! && a.hour <= e.hours[e.hours.length - 1]! + AFTERMATH_HOURS * HOUR)) trueAlerts++;
+      else falseByType[a.type] = (falseByType[a.type] ?? 0) + 1;
     }
   }
   const mispriced = counts.mispriced_token;
@@ -127,6 +131,7 @@ export function evaluateAlerts(events: readonly TruthEvent[], alerts: readonly A
     alerts_true: trueAlerts,
     alert_precision: posted > 0 ? trueAlerts / posted : null,
     false_alerts: posted - trueAlerts,
+    false_by_type: falseByType,
     alerts_per_1000_pools_day: window.pools > 0 && days > 0 ? (posted - trueAlerts) / (window.pools / 1000) / days : 0,
     mispriced_as_data_error: mispriced.events > 0 ? mispriced.caught_1h / mispriced.events : null,
     data_error_posts: dataErrorPosts,
@@ -151,6 +156,10 @@ export function poolEvaluations(runs: readonly Evaluation[], windows: readonly E
     alerts_true: trueAlerts,
     alert_precision: posted > 0 ? trueAlerts / posted : null,
     false_alerts: posted - trueAlerts,
+    false_by_type: runs.reduce<Record<string, number>>((acc, r) => {
+      for (const [t, n] of Object.entries(r.false_by_type)) acc[t] = (acc[t] ?? 0) + n;
+      return acc;
+    }, {}),
     alerts_per_1000_pools_day: poolDays > 0 ? (posted - trueAlerts) / poolDays : 0,
     mispriced_as_data_error: types.mispriced_token.events > 0 ? types.mispriced_token.caught_1h / types.mispriced_token.events : null,
     data_error_posts: sum((r) => r.data_error_posts),
