@@ -19,7 +19,7 @@ export interface FeatureSpec {
 
 /** ln(a / b) with a floored at b * 1e-6 (so a zero TVL stays finite); 0 when b is not positive. */
 function logRatio(a: string, b: string): string {
-  return `CASE WHEN ${b} > 0 THEN LN(GREATEST(COALESCE(${a}, 0), ${b} * 0.000001) / ${b}) ELSE 0 END`;
+  return `CASE WHEN ${b} > 0 THEN LN(SAFE_DIVIDE(GREATEST(COALESCE(${a}, 0), ${b} * 0.000001), ${b})) ELSE 0 END`;
 }
 
 /** ln(1 + x / usual), or ln(2) for any activity when the pool has no usual yet (quiet week). */
@@ -44,11 +44,11 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'tvl_drawdown_7d', sql: `LEAST(${logRatio('f.tvl_usd', 'f.tvl_max_7d')}, 0)`, description: 'ln(TVL / the maximum TVL of the previous 7 days), at most 0' },
   {
     name: 'swap_rate_log_change_1h',
-    sql: 'CASE WHEN f.swap_rate > 0 AND f.swap_rate_before > 0 THEN LN(f.swap_rate / f.swap_rate_before) ELSE 0 END',
+    sql: 'CASE WHEN f.swap_rate > 0 AND f.swap_rate_before > 0 THEN LN(SAFE_DIVIDE(f.swap_rate, f.swap_rate_before)) ELSE 0 END',
     description: 'ln of the token1-per-token0 rate of this hour\'s swaps against the last rate before it (every DEX kind reports token volumes; 0 without swaps)',
   },
   { name: 'price_range', sql: 'COALESCE(SAFE_DIVIDE(f.high - f.low, f.close), 0)', description: '(high - low) / close of the hour (0 where the DEX reports no OHLC)' },
-  { name: 'active_share_7d', sql: 'f.active_hours_7d / GREATEST(LEAST(f.history_hours, 168), 1)', description: 'share of the previous 7 days (or of the history, if shorter) in which the pool traded' },
+  { name: 'active_share_7d', sql: 'SAFE_DIVIDE(f.active_hours_7d, GREATEST(LEAST(f.history_hours, 168), 1))', description: 'share of the previous 7 days (or of the history, if shorter) in which the pool traded' },
   { name: 'market_volume_move', sql: 'COALESCE(f.market_volume_move, 0)', description: 'median volume_vs_usual of the warm pools of the same chain that traded this hour: a market-wide surge' },
   { name: 'market_tvl_move', sql: 'COALESCE(f.market_tvl_move, 0)', description: 'median tvl_log_change_1h of the warm pools of the same chain that had an event this hour: a market-wide move' },
 ];

@@ -54,4 +54,4 @@ test('the fast day-file layout reads back as the same raw rows as the hourly wri
     rmSync(hourly, { recursive: true, force: true });
     rmSync(daily, { recursive: true, force: true });
   }
-}, 60_000);
+}, 600_000);

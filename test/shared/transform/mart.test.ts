@@ -69,7 +69,7 @@ beforeAll(async () => {
   expect(result.failedAssertions).toEqual([]);
   const rows = await wh.query('SELECT * FROM `dex_anomaly.mart_pool_features_labeled`');
   mart = new Map(rows.map((r) => [`${String(r.pool_id)}@${String(r.hour_ts)}`, r as MartRow]));
-}, 60_000);
+}, 600_000);
 
 afterAll(async () => {
   await wh.close();
