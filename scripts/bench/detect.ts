@@ -29,7 +29,7 @@ const REPO = resolve(__dirname, '..', '..');
 const COOLDOWN_HOURS = DEFAULT_POLICY.cooldownHours;
 const NO_RULES: RuleThresholds = { ...DEFAULT_RULES, rugTvlLogChange: -Infinity, drainTvlLogChange: -Infinity, spikeVolumeExcess: Infinity };
 
-const METHODS = ['policy (forest + rules)', 'forest only', 'rules only', 'seed: forest on raw USD', 'DefiLlama guard (5x, back in 5 h)', 'per-pool robust z (|z| > 5)'] as const;
+const METHODS = ['policy (forest + rules)', 'policy, spikes confirmed by the forest (1 %), no untyped posts', 'policy, spikes confirmed by the forest (0.3 %), no untyped posts', 'forest only', 'rules only', 'seed: forest on raw USD', 'DefiLlama guard (5x, back in 5 h)', 'per-pool robust z (|z| > 5)'] as const;
 type Method = (typeof METHODS)[number];
 
 interface RunResult {
@@ -116,13 +116,16 @@ async function runOne(seed: number, pools: number, days: number, scoreDays: numb
   const fitStarted = Date.now();
   const trainMatrix = matrix(data.train, FEATURE_NAMES, data.train.features);
   const forest = IsolationForest.fit(trainMatrix, { seed: 1, nEstimators: 100, maxSamples: 256 });
-  const threshold = thresholdForRate(anomalyScores(forest, trainMatrix), targetRate);
+  const trainScores = anomalyScores(forest, trainMatrix);
+  const threshold = thresholdForRate(trainScores, targetRate);
   const scores = anomalyScores(forest, matrix(data.score, FEATURE_NAMES, data.score.features));
   const window: EvaluationWindow = { from: data.scoreFrom, to: data.scoreTo, pools: data.pools };
   const policy: AlertPolicy = { ...DEFAULT_POLICY, scoreThreshold: threshold };
   const evaluate = (alerts: AlertRecord[]) => evaluateAlerts(data.events, alerts, window);
   const byMethod = {
     'policy (forest + rules)': evaluate(runPolicy(data.score, scores, policy)),
+    'policy, spikes confirmed by the forest (1 %), no untyped posts': evaluate(runPolicy(data.score, scores, { ...policy, spikeConfirmThreshold: thresholdForRate(trainScores, 0.01), postUntyped: false })),
+    'policy, spikes confirmed by the forest (0.3 %), no untyped posts': evaluate(runPolicy(data.score, scores, { ...policy, spikeConfirmThreshold: thresholdForRate(trainScores, 0.003), postUntyped: false })),
     'forest only': evaluate(runPolicy(data.score, scores, { ...policy, rules: NO_RULES })),
     'rules only': evaluate(runPolicy(data.score, scores, { ...policy, scoreThreshold: Infinity })),
     'seed: forest on raw USD': evaluate(seedForestAlerts(data)),

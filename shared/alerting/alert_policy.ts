@@ -72,6 +72,10 @@ export interface AlertPolicy {
   /** Muted pool ids, `chain/dex/pool_id` or episode keys: stored, never posted. */
   readonly mute: readonly string[];
   readonly rules: RuleThresholds;
+  /** When set, a medium volume spike alerts only if the forest's score is at least this (a looser quantile than scoreThreshold): the model confirms the rule. */
+  readonly spikeConfirmThreshold?: number;
+  /** Whether the forest alone (no rule) may post an untyped anomaly; stored either way. */
+  readonly postUntyped?: boolean;
 }
 
 export const DEFAULT_POLICY: Omit<AlertPolicy, 'scoreThreshold'> = {
@@ -164,9 +168,13 @@ function draft(row: ScoredPoolHour, policy: AlertPolicy): AlertDecision {
   const reasonInputs = { ...inputs, score: row.score };
   const match = matchRules(inputs, policy.rules);
   const forest = row.score >= policy.scoreThreshold;
-  if (match) {
+  const unconfirmed = match?.type === 'volume_spike' && match.severity === 'medium' && policy.spikeConfirmThreshold !== undefined && row.score < policy.spikeConfirmThreshold;
+  if (match && !unconfirmed) {
     const also = forest ? '; the model agrees' : '';
     return { ...base, is_anomaly: true, alert_type: match.type, severity: match.severity, reason: `${match.reason}${also}`, reason_inputs: reasonInputs };
+  }
+  if (forest && policy.postUntyped === false) {
+    return { ...base, is_anomaly: true, alert_type: null, severity: 'low', reason: `unusual combination of features: score ${row.score.toFixed(3)} >= threshold ${policy.scoreThreshold.toFixed(3)} (stored, not posted: no rule matches)`, reason_inputs: reasonInputs };
   }
   if (forest) {
     return { ...base, is_anomaly: true, alert_type: 'anomaly', severity: 'low', reason: `unusual combination of features: score ${row.score.toFixed(3)} >= threshold ${policy.scoreThreshold.toFixed(3)}`, reason_inputs: reasonInputs };

@@ -113,6 +113,19 @@ describe('decideHour', () => {
     expect(decisions[2]!.reason).toContain('not posted: over 2 posts this hour');
   });
 
+  test('spike confirmation: a medium spike needs the forest above the looser threshold; a high one does not', () => {
+    const medium = { volume_vs_usual: Math.log(8), tx_vs_usual: Math.log(4) };
+    const high = { volume_vs_usual: Math.log(21), tx_vs_usual: Math.log(11) };
+    const confirming = { ...policy, spikeConfirmThreshold: 0.6 };
+    const out = decideHour([row({ pool_id: '0x01', f: medium, score: 0.55 }), row({ pool_id: '0x02', f: medium, score: 0.62 }), row({ pool_id: '0x03', f: high, score: 0.4 })], confirming).decisions;
+    expect(out.map((d) => [d.pool_id, d.alert_type, d.severity])).toEqual([['0x01', null, null], ['0x02', 'volume_spike', 'medium'], ['0x03', 'volume_spike', 'high']]);
+  });
+
+  test('postUntyped false: the forest alone is stored as an anomaly without a type, never posted', () => {
+    const [d] = decideHour([row({ score: 0.9 })], { ...policy, postUntyped: false }).decisions;
+    expect(d).toMatchObject({ is_anomaly: true, alert_type: null, episode_key: null, post: false });
+  });
+
   test('rows of two hours, or a missing feature, are rejected with the reason', () => {
     expect(() => decideHour([row(), row({ hour_ts: H(1) })], policy)).toThrow(`decideHour got rows of ${H(0)} and ${H(1)}: one hour at a time`);
     expect(() => decideHour([row({ features: { ...QUIET, tx_vs_usual: Number.NaN } })], policy)).toThrow('feature tx_vs_usual of uniswap-v3-ethereum/0xaa');
