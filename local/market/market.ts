@@ -60,6 +60,27 @@ export interface AnomalyTruth {
   readonly hours: readonly number[];
   /** The factor applied: volume multiple, share of TVL removed, USD price error. */
   readonly magnitude: number;
+  /** 'abandonment': liquidity withdrawn to nothing by the simulation itself; absent when injected. */
+  readonly origin?: 'abandonment';
+}
+
+export const HARD_NEGATIVE_KINDS = ['market_move', 'large_deposit', 'once_a_day'] as const;
+export type HardNegativeKind = (typeof HARD_NEGATIVE_KINDS)[number];
+
+/**
+ * Normal behaviour that looks abnormal, recorded so a benchmark can count false alerts on it:
+ * a major token moving 10 % with volume surging in every pool that trades it, a single large
+ * deposit, a pool that trades about once a day. (New pools' first days and weekends are in every
+ * simulation and need no record.)
+ */
+export interface HardNegative {
+  readonly kind: HardNegativeKind;
+  /** The subgraph and pool for pool-level ones; undefined for a market-wide move. */
+  readonly subgraph?: SubgraphKind;
+  readonly pool?: string;
+  /** Unix seconds of the first hour affected. */
+  readonly hour: number;
+  readonly magnitude: number;
 }
 
 export interface Market {
@@ -72,6 +93,7 @@ export interface Market {
   readonly tokenPrices: readonly Float64Array[];
   readonly wethIndex: number;
   readonly subgraphs: Readonly<Record<SubgraphKind, { readonly pools: readonly SimPool[]; readonly series: readonly PoolSeries[] }>>;
+  readonly hardNegatives: readonly HardNegative[];
   readonly truth: readonly AnomalyTruth[];
 }
 

@@ -1,6 +1,7 @@
 import { Rng } from '../../shared/rng';
+import { applyHardNegatives } from './hard_negatives';
 import { injectAnomalies } from './inject_anomalies';
-import { HOUR_SECONDS, SUBGRAPH_KINDS, type Market, type PoolSeries, type SimPool, type SimToken, type SubgraphKind } from './market';
+import { HOUR_SECONDS, SUBGRAPH_KINDS, type AnomalyTruth, type Market, type PoolSeries, type SimPool, type SimToken, type SubgraphKind } from './market';
 
 export interface MarketConfig {
   readonly seed: number;
@@ -40,14 +41,23 @@ export function simulateMarket(config: MarketConfig): Market {
   const tokens = makeTokens(config, new Rng(config.seed * 7 + 1));
   const tokenPrices = simulatePrices(tokens, hours, new Rng(config.seed * 7 + 2));
   const subgraphs = {} as Record<SubgraphKind, { pools: SimPool[]; series: PoolSeries[] }>;
+  const abandonments: AnomalyTruth[] = [];
   SUBGRAPH_KINDS.forEach((kind, k) => {
     const rng = new Rng(config.seed * 7 + 3 + k);
     const pools = makePools(kind, config.pools, tokens, hours, rng);
-    const series = pools.map((pool) => simulatePool(pool, tokenPrices, startTime, hours, rng));
+    const series = pools.map((pool) => {
+      const simulated = simulatePool(pool, tokenPrices, startTime, hours, rng);
+      if (simulated.drained.length > 0) {
+        abandonments.push({ subgraph: kind, pool: pool.address, type: 'liquidity_drain', hours: simulated.drained.map((t) => startTime + t * HOUR_SECONDS), magnitude: 1 - ABANDON_KEEP ** simulated.drained.length, origin: 'abandonment' });
+      }
+      return simulated.series;
+    });
     subgraphs[kind] = { pools, series };
   });
-  const market = { seed: config.seed, startTime, hours, tokens, tokenPrices, wethIndex: 0, subgraphs, truth: [] };
-  return { ...market, truth: injectAnomalies(market, new Rng(config.seed * 7 + 6)) };
+  const base = { seed: config.seed, startTime, hours, tokens, tokenPrices, wethIndex: 0, subgraphs };
+  const hardNegatives = applyHardNegatives(base, new Rng(config.seed * 7 + 13));
+  const market = { ...base, hardNegatives, truth: [] };
+  return { ...market, truth: [...abandonments, ...injectAnomalies(market, new Rng(config.seed * 7 + 6))] };
 }
 
 function address(rng: Rng): string {
@@ -134,7 +144,16 @@ function poisson(rng: Rng, lambda: number): number {
   return k;
 }
 
-function simulatePool(pool: SimPool, prices: readonly Float64Array[], startTime: number, hours: number, rng: Rng): PoolSeries {
+/** Share of liquidity an abandoning pool keeps each hour while its providers withdraw. */
+const ABANDON_KEEP = 0.5;
+/** Hours an abandonment takes: the providers' withdrawals are events, so each hour has an entity. */
+const ABANDON_HOURS = 5;
+
+/**
+ * One pool's path. Abandonment (about 2 % of pools) is liquidity withdrawn to nearly nothing over
+ * a few hours, then silence: a user wants to hear about it, so it is returned as a drain.
+ */
+function simulatePool(pool: SimPool, prices: readonly Float64Array[], startTime: number, hours: number, rng: Rng): { series: PoolSeries; drained: number[] } {
   const series: PoolSeries = {
     liquidity: new Float64Array(hours),
     volumeUSD: new Float64Array(hours),
@@ -160,7 +179,8 @@ function simulatePool(pool: SimPool, prices: readonly Float64Array[], startTime:
     // New pools fill up over their first day; abandoned ones drain and go quiet.
     const ramp = pool.createdHour >= 0 && sinceCreation < 24 ? (sinceCreation + 1) / 24 : 1;
     liquidity *= Math.exp(0.004 * rng.nextNormal());
-    if (t >= abandonAt) liquidity *= 0.6;
+    const withdrawing = t >= abandonAt && t < abandonAt + ABANDON_HOURS;
+    if (withdrawing) liquidity *= ABANDON_KEEP;
     const l = liquidity * ramp;
     series.liquidity[t] = l;
     const tvl = 2 * l * Math.sqrt(p0[t]! * p1[t]!);
@@ -169,7 +189,7 @@ function simulatePool(pool: SimPool, prices: readonly Float64Array[], startTime:
     const tradeSize = Math.max(40, tvl * 0.0004 * Math.exp(0.5 * rng.nextNormal()));
     const swaps = poisson(rng, expectedVolume / tradeSize);
     const lpEvents = poisson(rng, t >= abandonAt ? 0.01 : 0.05);
-    const txCount = swaps + lpEvents;
+    const txCount = swaps + lpEvents + (withdrawing ? 1 : 0);
     if (txCount === 0) continue;
     series.active[t] = 1;
     series.txCount[t] = txCount;
@@ -177,5 +197,7 @@ function simulatePool(pool: SimPool, prices: readonly Float64Array[], startTime:
     series.firstEventOffset[t] = Math.min(3599, Math.floor((-Math.log(1 - rng.nextFloat()) * HOUR_SECONDS) / txCount));
     series.intraHourRange[t] = Math.abs(0.003 * rng.nextNormal());
   }
-  return series;
+  const drained: number[] = [];
+  for (let t = Math.max(abandonAt, pool.createdHour); t < Math.min(hours, abandonAt + ABANDON_HOURS); t++) drained.push(t);
+  return { series, drained };
 }

@@ -129,6 +129,43 @@ describe('realistic shapes', () => {
   });
 });
 
+describe('hard negatives: normal behaviour that looks abnormal', () => {
+  const big = simulateMarket({ seed: 11, pools: 200, days: 30, endHour: TEST_END_HOUR });
+  const kinds = (k: string) => big.hardNegatives.filter((h) => h.kind === k);
+
+  test('market-wide moves: ETH moves 10 % in an hour and volume surges in most pools at once', () => {
+    expect(kinds('market_move').length).toBe(4);
+    for (const move of kinds('market_move')) {
+      const t = (move.hour - big.startTime) / HOUR_SECONDS;
+      const eth = big.tokenPrices[0]!;
+      expect(Math.abs(Math.log(eth[t]! / eth[t - 1]!))).toBeGreaterThan(0.07);
+      const series = big.subgraphs['uniswap-v3'].series.filter((s) => s.active[t] && s.active[t - 1]);
+      const up = series.filter((s) => s.volumeUSD[t]! > s.volumeUSD[t - 1]!).length;
+      expect(up / series.length).toBeGreaterThan(0.75);
+    }
+  });
+
+  test('large deposits multiply liquidity at least 3 times and it stays', () => {
+    expect(kinds('large_deposit').length).toBe(6);
+    for (const d of kinds('large_deposit')) {
+      const { pools, series } = big.subgraphs[d.subgraph!];
+      const s = series[pools.find((p) => p.address === d.pool)!.index]!;
+      const t = (d.hour - big.startTime) / HOUR_SECONDS;
+      expect(s.liquidity[t]! / s.liquidity[t - 1]!).toBeGreaterThan(2.8);
+      expect(d.magnitude).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  test('once-a-day pools have at most one active hour per day', () => {
+    expect(kinds('once_a_day').length).toBeGreaterThan(0);
+    for (const q of kinds('once_a_day')) {
+      const { pools, series } = big.subgraphs[q.subgraph!];
+      const s = series[pools.find((p) => p.address === q.pool)!.index]!;
+      for (let day = 0; day < 30; day++) expect(s.active.slice(day * 24, day * 24 + 24).reduce((a, b) => a + b, 0)).toBe(1);
+    }
+  });
+});
+
 describe('injected anomalies and their ground truth', () => {
   test('every type is injected in every subgraph', () => {
     for (const kind of SUBGRAPH_KINDS) {
@@ -153,7 +190,7 @@ describe('injected anomalies and their ground truth', () => {
   });
 
   test('liquidity drains remove most of the TVL within a few hours, and it stays low', () => {
-    for (const truth of v3Truth.filter((t) => t.type === 'liquidity_drain')) {
+    for (const truth of v3Truth.filter((t) => t.type === 'liquidity_drain' && t.origin === undefined)) {
       const { p, s } = lookup(truth.pool);
       const before = hourValues(market, p, s, hourOf(truth.hours[0]!) - 1).tvlUSD;
       const last = hourOf(truth.hours[truth.hours.length - 1]!);
@@ -182,6 +219,20 @@ describe('injected anomalies and their ground truth', () => {
       expect(during!.tvlUSD / before!.tvlUSD).toBeGreaterThan(90);
       if (t + 1 < market.hours) expect(after!.tvlUSD / before!.tvlUSD).toBeLessThan(1.5);
       expect(during!.amount0 / before!.amount0).toBeLessThan(1.5);
+    }
+  });
+
+  test('abandonment is labelled: liquidity withdrawn to under 5 % within five hours, a drain', () => {
+    const abandoned = market.truth.filter((t) => t.origin === 'abandonment');
+    expect(abandoned.length).toBeGreaterThan(0);
+    for (const truth of abandoned) {
+      expect(truth.type).toBe('liquidity_drain');
+      const { pools, series } = market.subgraphs[truth.subgraph];
+      const p = pools.find((x) => x.address === truth.pool)!;
+      const first = hourOf(truth.hours[0]!);
+      const last = hourOf(truth.hours[truth.hours.length - 1]!);
+      if (first === 0 || truth.hours.length < 5) continue;
+      expect(series[p.index]!.liquidity[last]! / series[p.index]!.liquidity[first - 1]!).toBeLessThan(0.05);
     }
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAllManifests } from '../../../shared/load/load_all_manifests';
 import { silentLogger } from '../../../shared/logging';
-import { FEATURE_NAMES, renderDataformInclude } from '../../../shared/features/feature_spec';
+import { FEATURE_NAMES, renderDataformInclude, TRAILING_HOURS, WARMUP_HOURS } from '../../../shared/features/feature_spec';
 import { percentileLinear } from '../../../shared/iforest/percentile';
 import type { RawPoolHour } from '../../../shared/raw/raw_record';
 import { RAW_COLUMNS } from '../../../shared/raw/raw_columns';
@@ -19,23 +19,25 @@ import { expectGolden } from '../../helpers/golden';
 const REPO = resolve(__dirname, '..', '..', '..');
 const DATAFORM = join(REPO, 'dataform');
 const H0 = Date.UTC(2026, 10, 1) / 1000;
-const HOURS = 30;
+const HOURS = 100;
+const SPIKE = HOURS - 1;
+const MISPRICED = 80;
 const source = { ...localSources('http://127.0.0.1:1')[0]!, id: 'src' };
 // The one compile of this file (cached on disk across runs): the hour after the newest.
 const REFERENCE = new Date((H0 + HOURS * 3600) * 1000).toISOString();
 
-/** Pool A: volume 100 + 10h, TVL 10,000 + 100h; no entity at hours 3 and 4; zero volume at 10; zero TVL at 12; a spike at 29. */
+/** Pool A: volume 100 + 10h, TVL 10,000 + 100h; no entity at hours 3 and 4; zero volume at 10; zero TVL at 12; a spike at the last hour. */
 const A = {
-  volume: (h: number) => (h === 10 ? 0 : h === 29 ? 5000 : 100 + 10 * h),
+  volume: (h: number) => (h === 10 ? 0 : h === SPIKE ? 50_000 : 100 + 10 * h),
   tvl: (h: number) => (h === 12 ? 0 : 10_000 + 100 * h),
   present: (h: number) => h !== 3 && h !== 4,
 };
 
-function row(pool: string, h: number, v: { volume: number; tvl: number; block?: number; token0Volume?: number }): RawPoolHour {
+function row(pool: string, h: number, v: { volume: number; tvl: number; block?: number; token0Volume?: number; token1Volume?: number }): RawPoolHour {
   return {
     entity_id: `${pool}-${(H0 + h * 3600) / 3600}`, pool_id: pool, hour_start_unix: H0 + h * 3600, dex: 'uniswap', chain: 'ethereum', kind: 'uniswap-v3',
     token0_id: '0x01', token0_symbol: 'AAA', token0_decimals: '18', token1_id: '0x02', token1_symbol: 'WETH', token1_decimals: '18', fee_tier: '3000',
-    tvl_usd: String(v.tvl), volume_usd: String(v.volume), fees_usd: String(v.volume * 0.003), volume_token0: String(v.token0Volume ?? v.volume / 2), volume_token1: String(v.volume / 2),
+    tvl_usd: String(v.tvl), volume_usd: String(v.volume), fees_usd: String(v.volume * 0.003), volume_token0: String(v.token0Volume ?? v.volume / 2), volume_token1: String(v.token1Volume ?? v.volume / 2),
     tx_count: String(v.volume > 0 ? 5 : 1), token0_price: '1', token1_price: '1', open: '1', high: '1.1', low: '0.9', close: '1',
     liquidity: '1', reserve0: null, reserve1: null, block_number: v.block ?? 100, block_timestamp: H0 + h * 3600 + 3700,
   };
@@ -60,6 +62,9 @@ beforeAll(async () => {
     // Pool C: a mispriced hour (x20 TVL, back the next hour), negative TVL, USD zero with tokens.
     const cTvl = h === 5 ? 20_000 : h === 8 ? -5 : 1000;
     rows.push(row('0xcccc', h, { volume: h === 9 ? 0 : 50, tvl: cTvl, token0Volume: h === 9 ? 3 : undefined }));
+    // Pool D: a mispriced token at one hour: USD values x1000, token amounts unchanged.
+    const factor = h === MISPRICED ? 1000 : 1;
+    rows.push(row('0xdddd', h, { volume: 1000 * factor, tvl: 50_000 * factor, token0Volume: 500, token1Volume: 500 }));
     await writeHour(store, source, { hourStart: H0 + h * 3600, rows, quarantined: [], block: { number: 100, timestamp: 0, hash: '' }, pages: 1, duplicateRows: 0, hasIndexingErrors: false }, new Date());
   }
   wh = await DuckDbWarehouse.open();
@@ -71,7 +76,7 @@ beforeAll(async () => {
   expect(result.failedAssertions).toEqual([]);
   const rows = await wh.query('SELECT * FROM `dex_anomaly.mart_pool_features_labeled`');
   mart = new Map(rows.map((r) => [`${String(r.pool_id)}@${String(r.hour_ts)}`, r as MartRow]));
-}, 60_000);
+}, 600_000);
 
 afterAll(async () => {
   await wh.close();
@@ -84,55 +89,79 @@ test('an hour fetched twice gives one staging row: the later block', async () =>
 });
 
 test('one mart row per pool and hour on the filled grid, up to the newest hour', () => {
-  expect(mart.size).toBe(3 * HOURS);
-  expect(at('0xbbbb', 29)).toMatchObject({ has_entity: false, history_hours: 29, log_volume_usd: 0, log_tvl_usd: Math.log(1 + 650) });
+  expect(mart.size).toBe(4 * HOURS);
+  expect(at('0xbbbb', SPIKE)).toMatchObject({ has_entity: false, history_hours: SPIKE, volume_vs_usual: 0, tvl_log_change_1h: 0, tvl_drawdown_7d: 0 });
 });
 
-test("a pool's first hour has no history: changes and the z-score are 0, the label false", () => {
-  expect(at('0xaaaa', 0)).toMatchObject({ history_hours: 0, tvl_change_1h: 0, tvl_change_24h: 0, volume_robust_z_7d: 0, y: false });
-  expect(at('0xaaaa', 0).log_volume_usd).toBeCloseTo(Math.log(101), 12);
+test("a pool's first hour has no history: changes are 0, it is not warm, the label false", () => {
+  expect(at('0xaaaa', 0)).toMatchObject({ history_hours: 0, is_warm: false, tvl_log_change_1h: 0, tvl_log_change_24h: 0, tvl_drawdown_7d: 0, active_share_7d: 0, swap_rate_log_change_1h: 0, y: false });
+  // Activity without a usual yet counts as usual (ln 2), not as a spike.
+  expect(at('0xaaaa', 0).volume_vs_usual).toBeCloseTo(Math.log(2), 12);
 });
 
 test('a missing hour has zero flows and the TVL carried forward', () => {
   const r = at('0xaaaa', 3);
-  expect(r).toMatchObject({ has_entity: false, log_volume_usd: 0, turnover: 0, log_tx_count: 0, fee_to_tvl: 0, price_range: 0, tvl_change_1h: 0 });
-  expect(r.log_tvl_usd).toBeCloseTo(Math.log(1 + A.tvl(2)), 12);
-  expect(at('0xaaaa', 5).tvl_change_1h).toBeCloseTo((A.tvl(5) - A.tvl(2)) / A.tvl(2), 12);
+  expect(r).toMatchObject({ has_entity: false, volume_vs_usual: 0, tx_vs_usual: 0, log_turnover_day: 0, price_range: 0, tvl_log_change_1h: 0 });
+  expect(at('0xaaaa', 5).tvl_log_change_1h).toBeCloseTo(Math.log(A.tvl(5) / A.tvl(2)), 12);
 });
 
 test('a zero-volume hour and a zero-TVL hour stay finite', () => {
-  expect(at('0xaaaa', 10)).toMatchObject({ has_entity: true, log_volume_usd: 0, turnover: 0 });
-  expect(at('0xaaaa', 12)).toMatchObject({ log_tvl_usd: 0, turnover: 0, fee_to_tvl: 0 });
-  // The hour after a zero TVL divides by zero: defined as no change.
-  expect(at('0xaaaa', 13).tvl_change_1h).toBe(0);
+  expect(at('0xaaaa', 10)).toMatchObject({ has_entity: true, volume_vs_usual: 0, log_turnover_day: 0 });
+  expect(at('0xaaaa', 12)).toMatchObject({ log_turnover_day: 0 });
+  // TVL to zero: floored at a millionth of the previous hour's.
+  expect(at('0xaaaa', 12).tvl_log_change_1h).toBeCloseTo(Math.log(1e-6), 9);
+  expect(at('0xaaaa', 12).tvl_drawdown_7d).toBeCloseTo(Math.log(1e-6), 9);
+  // The hour after a zero TVL divides by zero: defined as no change; the drawdown compares with
+  // the week's maximum (hour 11), which hour 13 exceeds.
+  expect(at('0xaaaa', 13).tvl_log_change_1h).toBe(0);
+  expect(at('0xaaaa', 13).tvl_drawdown_7d).toBe(0);
+  expect(at('0xaaaa', 14).tvl_drawdown_7d).toBe(0);
 });
 
-test('ratios and 24-hour changes equal the hand computation', () => {
-  const r = at('0xaaaa', 26);
-  expect(r.turnover).toBeCloseTo(A.volume(26) / A.tvl(26), 12);
-  expect(r.fee_to_tvl).toBeCloseTo((A.volume(26) * 0.003) / A.tvl(26), 12);
-  expect(r.tvl_change_24h).toBeCloseTo((A.tvl(26) - A.tvl(2)) / A.tvl(2), 12);
+test('ratios, 24-hour changes and the pool-relative features equal the hand computation', () => {
+  const h = 26;
+  const r = at('0xaaaa', h);
+  const pastActive = Array.from({ length: h }, (_, k) => (A.present(k) ? A.volume(k) : 0)).filter((v) => v > 0);
+  expect(r.log_turnover_day).toBeCloseTo(Math.log(1 + (24 * A.volume(h)) / A.tvl(h)), 12);
+  expect(r.tvl_log_change_24h).toBeCloseTo(Math.log(A.tvl(h) / A.tvl(2)), 12);
   expect(r.price_range).toBeCloseTo(0.2, 12);
-  expect(r.log_tx_count).toBeCloseTo(Math.log(6), 12);
+  expect(r.volume_vs_usual).toBeCloseTo(Math.log(1 + A.volume(h) / percentileLinear(pastActive, 90)), 12);
+  // Transactions: 5 in every hour with volume, 1 in the zero-volume hour: the usual is 5.
+  expect(r.tx_vs_usual).toBeCloseTo(Math.log(2), 12);
+  expect(r.active_share_7d).toBeCloseTo(pastActive.length / h, 12);
+  expect(r.swap_rate_log_change_1h).toBe(0);
 });
 
-test('the robust z-score and the label use the pool\'s past only, hour by hour', () => {
-  const pastVolumes = Array.from({ length: 29 }, (_, h) => (A.present(h) ? A.volume(h) : 0));
-  const logs = pastVolumes.map((v) => Math.log(1 + v));
-  const median = percentileLinear(logs, 50);
-  const mad = percentileLinear(logs.map((x) => Math.abs(x - median)), 50);
-  const r = at('0xaaaa', 29);
-  expect(r.volume_robust_z_7d).toBeCloseTo((Math.log(5001) - median) / Math.max(1.4826 * mad, 0.1), 10);
-  expect(r.y).toBe(5000 > percentileLinear(pastVolumes, 90));
-  expect(r.y).toBe(true);
-  // Every hour against its own past: volume rises each hour, so most hours beat their past's
-  // 90th percentile; the zero-volume hour and the hours right after the gap do not.
+test('warm-up: a pool alerts and its label counts only after WARMUP_HOURS of history', () => {
+  expect(at('0xaaaa', WARMUP_HOURS - 1).is_warm).toBe(false);
+  expect(at('0xaaaa', WARMUP_HOURS).is_warm).toBe(true);
+});
+
+test("the label uses the pool's past only, hour by hour, once warm", () => {
+  // Volume rises each hour, so most warm hours beat their past's 90th percentile; none before warm-up.
   for (let h = 1; h < HOURS; h++) {
-    const past = Array.from({ length: h }, (_, k) => (A.present(k) ? A.volume(k) : 0));
+    const past = Array.from({ length: Math.min(h, TRAILING_HOURS) }, (_, i) => h - Math.min(h, TRAILING_HOURS) + i).map((k) => (A.present(k) ? A.volume(k) : 0));
     const volume = A.present(h) ? A.volume(h) : 0;
-    expect([h, at('0xaaaa', h).y]).toEqual([h, volume > percentileLinear(past, 90)]);
+    expect([h, at('0xaaaa', h).y]).toEqual([h, h >= WARMUP_HOURS && volume > percentileLinear(past, 90)]);
   }
-  expect(at('0xaaaa', 10).y).toBe(false);
+  expect(at('0xaaaa', SPIKE).y).toBe(true);
+  expect(at('0xaaaa', SPIKE).volume_vs_usual).toBeGreaterThan(3);
+});
+
+test('market context: the median of the warm pools that traded in the hour', () => {
+  const h = 90;
+  const moves = ['0xaaaa', '0xcccc', '0xdddd'].map((p) => Number(at(p, h).volume_vs_usual)).sort((a, b) => a - b);
+  for (const p of ['0xaaaa', '0xbbbb', '0xcccc']) expect(at(p, h).market_volume_move).toBeCloseTo(moves[1]!, 12);
+});
+
+test('a mispriced token is a data error in the hour itself (past only), and stays out of the statistics', () => {
+  expect([MISPRICED - 1, MISPRICED, MISPRICED + 1].map((h) => at('0xdddd', h).dq_mispriced_price)).toEqual([false, true, false]);
+  expect(at('0xdddd', MISPRICED).is_data_error).toBe(true);
+  // The hour after sees the trusted TVL and usual volume, not the inflated ones.
+  expect(at('0xdddd', MISPRICED + 1)).toMatchObject({ tvl_log_change_1h: 0, tvl_drawdown_7d: 0, is_data_error: false });
+  expect(at('0xdddd', MISPRICED + 1).volume_vs_usual).toBeCloseTo(Math.log(2), 12);
+  // A real crash moves the swap rate too: pool A's rate never moves, nothing there is a data error.
+  for (let h = 0; h < HOURS; h++) expect(at('0xaaaa', h).dq_mispriced_price).toBe(false);
 });
 
 test('every feature is finite on every row', () => {
@@ -141,10 +170,11 @@ test('every feature is finite on every row', () => {
 
 test('data-quality flags mark the suspect rows instead of dropping them', () => {
   expect(at('0xcccc', 5).dq_mispriced_spike).toBe(true);
+  expect(at('0xcccc', 5).is_data_error).toBe(true);
   expect(at('0xcccc', 4).dq_mispriced_spike).toBe(false);
   expect(at('0xcccc', 8).dq_negative_tvl).toBe(true);
   expect(at('0xcccc', 9).dq_usd_zero_tokens_nonzero).toBe(true);
-  expect(at('0xcccc', 7)).toMatchObject({ dq_negative_tvl: false, dq_usd_zero_tokens_nonzero: false, dq_mispriced_spike: false });
+  expect(at('0xcccc', 7)).toMatchObject({ dq_negative_tvl: false, dq_usd_zero_tokens_nonzero: false, dq_mispriced_spike: false, is_data_error: false });
 });
 
 describe('each assertion fails on data built to break it', () => {
