@@ -15,6 +15,12 @@ import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
 import { startLocalSubgraph } from '../subgraph/local_subgraph_server';
 import { simulateMarket } from '../market/simulate_market';
 import { startSubgraphProcess } from './subgraph_process';
+import { z } from 'zod';
+import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/alerts_config';
+import { loadMuteList } from '../../shared/alerts/mute_list';
+import { scoreHour, type ScoreHourResult } from '../../shared/pipeline/score_hour';
+import { trainModel, type TrainRunResult } from '../../shared/train/train_model';
+import { parseTrainOptions } from '../../shared/train/train_options';
 
 export interface PipelineOptions {
   readonly pools: number;
@@ -44,7 +50,14 @@ export interface PipelineResult {
   readonly fetchedRows: number;
   readonly loadedManifests: number;
   readonly transform: TransformResult;
+  readonly alertsFile: string;
+  readonly trained: TrainRunResult;
+  readonly scored: readonly ScoreHourResult[];
+  /** First scored hour (unix seconds). */
+  readonly scoreFrom: number;
 }
+
+const fmt = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -129,9 +142,50 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
       () => transformLocally(warehouse, lakeDir, join(REPO, 'dataform'), { freshness_reference: new Date((options.endHour + HOUR_SECONDS) * 1000).toISOString() }),
       (r) => r.tables.map((t) => `${t.name} ${t.rows} rows`).join(', ') + (r.failedAssertions.length > 0 ? `; FAILED assertions: ${r.failedAssertions.map((a) => a.name).join(', ')}` : ''),
     );
+    if (transform.failedAssertions.length > 0) throw new Error(`transform assertions failed: ${transform.failedAssertions.map((a) => a.message).join('; ')}`);
+
+    // Train on the older part, then score the newest days hour by hour as the hourly job would.
+    const scoreDays = Math.min(7, Math.floor(options.days / 3));
+    const scoreFrom = options.endHour - (scoreDays * 24 - 1) * HOUR_SECONDS;
+    const trainWindowDays = options.days - scoreDays;
+    const trained = await timed(
+      'train',
+      undefined,
+      () =>
+        trainModel(
+          { warehouse, store, now: () => new Date(scoreFrom * 1000), logger: silentLogger, triggeredBy: 'pipeline' },
+          parseTrainOptions({ windowEnd: new Date(scoreFrom * 1000).toISOString(), windowDays: trainWindowDays, evalDays: Math.max(1, Math.floor(trainWindowDays / 4)), seed: options.seed }),
+        ),
+      (r) => `model ${r.version} on ${r.rows.train} sampled rows, ${r.promoted ? 'promoted' : `not promoted (${r.reason})`}; PR-AUC ${fmt(r.metrics.overall.prAuc)}, P@10 ${fmt(r.metrics.overall.precisionAt10)}`,
+    );
+    const alertsFile = join(outDir, 'alerts.jsonl');
+    const alertEnv = z.object(alertsEnvShape).parse({ ALERTS_FILE: alertsFile });
+    const alertConfig = alertsConfig(alertEnv, lakeDir);
+    const notifier = await openNotifier(alertConfig, envSecrets({}), {}, silentLogger);
+    let simulatedNow = new Date(scoreFrom * 1000);
+    const scoreDeps = { warehouse, store, modelName: 'pool-hour-iforest', alerts: { notifier, loadMuteList: () => loadMuteList(store, alertConfig.muteListKey), config: alertConfig.policy, now: () => simulatedNow, logger: silentLogger } };
+    const scoreHours = Array.from({ length: scoreDays * 24 }, (_, k) => scoreFrom + k * HOUR_SECONDS);
+    const scored = await timed(
+      'score',
+      scoreHours.length,
+      async () => {
+        const results: ScoreHourResult[] = [];
+        for (const hour of scoreHours) {
+          simulatedNow = new Date((hour + HOUR_SECONDS + 1800) * 1000);
+          results.push(await scoreHour(scoreDeps, hour));
+          progress.tick('score', results.length);
+        }
+        return results;
+      },
+      (r) => `${r.length} hours, ${r.reduce((n, h) => n + h.pools, 0)} pool-hours, ${r.reduce((n, h) => n + h.published.alerts.newAlerts, 0)} alerts (${alertsFile})`,
+    );
     return {
       lakeDir,
       truthFile,
+      alertsFile,
+      trained,
+      scored,
+      scoreFrom,
       steps,
       fetchedHours: fetched.sources.reduce((n, s) => n + s.fetched.length, 0),
       fetchedRows: fetched.sources.reduce((n, s) => n + s.fetched.reduce((m, h) => m + h.rows, 0), 0),

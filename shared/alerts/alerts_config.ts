@@ -40,7 +40,7 @@ export const alertsEnvShape = {
   ALERTS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Local, without a token or webhook: append messages here (default <store folder>/alerts/alerts.jsonl). */
   ALERTS_FILE: z.string().min(1).optional(),
-  ALERT_COOLDOWN_HOURS: wholeNumber(0, 24 * 30, 6),
+  ALERT_COOLDOWN_HOURS: wholeNumber(0, 24 * 30, 24),
   ALERT_DIGEST_THRESHOLD: wholeNumber(2, 1000, 5),
   ALERT_DATA_ERRORS: z.enum(['post', 'hold'], { error: "must be 'post' or 'hold'" }).default('post'),
   ALERT_MAX_ATTEMPTS: wholeNumber(1, 1000, 24),

@@ -1,0 +1,162 @@
+import { DEFAULT_POLICY, decideHour, type AlertDecision, type ScoredPoolHour } from '../alerting/alert_policy';
+import type { AlertCandidate, Severity } from '../alerts/alert_candidate';
+import type { AlertDeps } from '../alerts/deliver_alerts';
+import { NotReadyError } from '../errors';
+import { FEATURE_NAMES } from '../features/feature_spec';
+import { iso } from '../hours';
+import type { FeatureMatrix, IsolationForestModel } from '../iforest';
+import { openRegistry } from '../model_registry/registry';
+import { publishScoredHour, type PublishedHour } from '../scoring/publish_hour';
+import type { FeatureContribution, PoolScore } from '../scoring/write_hour_scores';
+import { diffiImportances } from '../serve/diffi_axis';
+import type { ObjectStore } from '../storage/object_store';
+import type { Warehouse } from '../warehouse/warehouse';
+
+const MART = '`dex_anomaly.mart_pool_features_labeled`';
+const STAGING = '`dex_anomaly.stg_pool_hour`';
+const SEVERITY: Readonly<Record<string, Severity>> = { high: 'critical', medium: 'warning', low: 'info' };
+const TOP_FEATURES = 3;
+
+export interface ScoreDeps {
+  readonly warehouse: Warehouse;
+  /** Where the model registry lives (models/<name>/...). */
+  readonly store: ObjectStore;
+  readonly modelName: string;
+  /** Delivery: the notifier, the mute list, the alert policy's delivery settings. */
+  readonly alerts: Omit<AlertDeps, 'warehouse'>;
+}
+
+export interface ScoreHourResult {
+  readonly hour: string;
+  readonly modelVersion: string;
+  readonly pools: number;
+  readonly anomalies: number;
+  readonly alertCandidates: number;
+  readonly published: PublishedHour;
+}
+
+interface MartRow {
+  readonly meta: Omit<ScoredPoolHour, 'score' | 'features'>;
+  readonly values: number[];
+}
+
+/**
+ * The score use-case for one hour: the production model scores every pool-hour of the mart, the
+ * alert policy decides, the ones that alert are explained (DIFFI: this hour's value against the
+ * pool's last 7 days), the hour's scores are rewritten whole and the alerts recorded, deduplicated
+ * by episode and delivered. The mart not having the hour yet is retryable (NotReadyError), never
+ * an empty success. Rerunning an hour changes nothing and posts nothing again.
+ */
+export async function scoreHour(deps: ScoreDeps, hourUnix: number): Promise<ScoreHourResult> {
+  const registry = openRegistry(deps.store, deps.modelName);
+  const production = await registry.loadProductionModel(FEATURE_NAMES);
+  if (!production) throw new NotReadyError(`no production model '${deps.modelName}' yet: run train first`);
+  const { model, version, metadata } = production;
+  const threshold = metadata.threshold.value;
+
+  const rows = await readMartHour(deps.warehouse, hourUnix);
+  if (rows.length === 0) throw new NotReadyError(`the mart has no rows for ${iso(hourUnix)} yet (fetch, load and the Dataform run come first)`);
+  const matrix: FeatureMatrix = { rows: rows.length, values: Float64Array.from(rows.flatMap((r) => r.values)), featureNames: FEATURE_NAMES };
+  const raw = model.scoreSamples(matrix);
+  const scored: ScoredPoolHour[] = rows.map((r, i) => ({ ...r.meta, score: -raw[i]!, features: Object.fromEntries(FEATURE_NAMES.map((n, c) => [n, r.values[c]!])) }));
+  // Delivery deduplicates episodes from the alerts table, so the policy decides this hour alone.
+  const { decisions } = decideHour(scored, { ...DEFAULT_POLICY, scoreThreshold: threshold, cooldownHours: deps.alerts.config.cooldownHours, mute: [] });
+
+  const alerting = decisions.map((d, i) => ({ d, i })).filter(({ d }) => d.alert_type !== null);
+  const explanations = explain(model.model, matrix, alerting.map(({ i }) => i));
+  const context = await poolContext(deps.warehouse, hourUnix, alerting.map(({ d }) => d));
+  const ranks = hourPercentiles(scored.map((s) => s.score));
+  const contributions = new Map<number, FeatureContribution[]>();
+  alerting.forEach(({ d, i }, k) => {
+    const usual = context.usual.get(`${d.source}/${d.pool_id}`);
+    contributions.set(i, topFeatures(explanations[k]!, rows[i]!.values, usual));
+  });
+
+  const scores: PoolScore[] = decisions.map((d, i) => ({
+    source: d.source,
+    dex: d.dex,
+    chain: d.chain,
+    pool_id: d.pool_id,
+    pair: context.pairs.get(`${d.source}/${d.pool_id}`) ?? null,
+    hour_ts: hourUnix,
+    score: d.score,
+    threshold,
+    is_anomaly: d.is_anomaly,
+    alert_type: d.alert_type,
+    severity: d.severity === null ? null : SEVERITY[d.severity]!,
+    model_version: version,
+    top_features: contributions.get(i) ?? [],
+  }));
+  const candidates: AlertCandidate[] = alerting
+    .filter(({ d }) => d.post || d.alert_type === 'data_error')
+    .map(({ d, i }) => ({
+      source: d.source,
+      dex: d.dex,
+      chain: d.chain,
+      pool_id: d.pool_id,
+      pair: context.pairs.get(`${d.source}/${d.pool_id}`) ?? null,
+      hour_ts: hourUnix,
+      alert_type: d.alert_type!,
+      severity: SEVERITY[d.severity ?? 'low']!,
+      score: d.score,
+      threshold,
+      score_percentile: ranks[i]!,
+      model_version: version,
+      top_features: contributions.get(i) ?? [],
+      facts: { ...d.reason_inputs },
+    }));
+  const published = await publishScoredHour({ ...deps.alerts, warehouse: deps.warehouse }, hourUnix, scores, candidates);
+  return { hour: iso(hourUnix), modelVersion: version, pools: rows.length, anomalies: decisions.filter((d) => d.is_anomaly).length, alertCandidates: candidates.length, published };
+}
+
+async function readMartHour(warehouse: Warehouse, hourUnix: number): Promise<MartRow[]> {
+  const columns = FEATURE_NAMES.map((n) => `\`${n}\``).join(', ');
+  const rows = await warehouse.query(`SELECT source, dex, chain, pool_id, hour_ts, history_hours, is_warm, is_data_error, ${columns} FROM ${MART} WHERE hour_ts = TIMESTAMP_SECONDS(@hour) ORDER BY source, pool_id`, { hour: hourUnix });
+  return rows.map((r) => ({
+    meta: { source: String(r.source), dex: String(r.dex), chain: String(r.chain), pool_id: String(r.pool_id), hour_ts: new Date(hourUnix * 1000).toISOString(), history_hours: Number(r.history_hours), is_warm: r.is_warm === true, is_data_error: r.is_data_error === true },
+    values: FEATURE_NAMES.map((n) => Number(r[n])),
+  }));
+}
+
+/** DIFFI importances of the given rows only (alerts are few; the hour may have thousands of pools). */
+function explain(model: IsolationForestModel, matrix: FeatureMatrix, rowIndexes: readonly number[]): Float64Array[] {
+  if (rowIndexes.length === 0) return [];
+  const cols = FEATURE_NAMES.length;
+  const values = new Float64Array(rowIndexes.length * cols);
+  rowIndexes.forEach((r, k) => { values.set(matrix.values.subarray(r * cols, (r + 1) * cols), k * cols); });
+  const importances = diffiImportances(model, { ...matrix, rows: rowIndexes.length, values });
+  return rowIndexes.map((_, k) => importances.subarray(k * cols, (k + 1) * cols));
+}
+
+function topFeatures(importance: Float64Array, values: readonly number[], usual: readonly (number | null)[] | undefined): FeatureContribution[] {
+  return FEATURE_NAMES.map((feature, c) => ({ feature, value: values[c]!, baseline: usual?.[c] ?? null, contribution: importance[c]! }))
+    .sort((a, b) => b.contribution - a.contribution)
+    .slice(0, TOP_FEATURES);
+}
+
+/** Each score's percentile among this hour's pools (100 = the most abnormal): how rare it is now. */
+function hourPercentiles(scores: readonly number[]): number[] {
+  const order = scores.map((s, i) => ({ s, i })).sort((a, b) => a.s - b.s);
+  const out = new Array<number>(scores.length);
+  order.forEach(({ i }, rank) => { out[i] = scores.length === 1 ? 100 : (100 * rank) / (scores.length - 1); });
+  return out;
+}
+
+const quoted = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The alerting pools' pairs and their usual feature values (means of the previous 7 days). */
+async function poolContext(warehouse: Warehouse, hourUnix: number, alerting: readonly AlertDecision[]): Promise<{ pairs: Map<string, string>; usual: Map<string, (number | null)[]> }> {
+  const pairs = new Map<string, string>();
+  const usual = new Map<string, (number | null)[]>();
+  if (alerting.length === 0) return { pairs, usual };
+  const poolList = [...new Set(alerting.map((d) => d.pool_id))].map(quoted).join(', ');
+  const means = FEATURE_NAMES.map((n) => `AVG(\`${n}\`) AS \`${n}\``).join(', ');
+  const window = { from: hourUnix - 168 * 3600, hour: hourUnix };
+  for (const r of await warehouse.query(`SELECT source, pool_id, ${means} FROM ${MART} WHERE hour_ts >= TIMESTAMP_SECONDS(@from) AND hour_ts < TIMESTAMP_SECONDS(@hour) AND pool_id IN (${poolList}) GROUP BY source, pool_id`, window)) {
+    usual.set(`${String(r.source)}/${String(r.pool_id)}`, FEATURE_NAMES.map((n) => (r[n] === null || r[n] === undefined ? null : Number(r[n]))));
+  }
+  for (const r of await warehouse.query(`SELECT source, pool_id, MAX(token0_symbol) AS t0, MAX(token1_symbol) AS t1 FROM ${STAGING} WHERE hour_ts >= TIMESTAMP_SECONDS(@from) AND hour_ts <= TIMESTAMP_SECONDS(@hour) AND pool_id IN (${poolList}) GROUP BY source, pool_id`, window)) {
+    if (typeof r.t0 === 'string' && typeof r.t1 === 'string') pairs.set(`${String(r.source)}/${String(r.pool_id)}`, `${r.t0}/${r.t1}`);
+  }
+  return { pairs, usual };
+}
