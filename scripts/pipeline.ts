@@ -27,8 +27,20 @@ async function main(): Promise<void> {
   const started = performance.now();
   const result = await runPipeline({ pools: a.pools, days: a.days, seed: a.seed, outDir: a.out, endHour: lastFullHour(new Date()), subgraph: 'process', fresh: a.fresh }, terminalProgress());
   const total = (performance.now() - started) / 1000;
-  process.stdout.write(`\npipeline finished in ${total.toFixed(1)} s\n`);
-  process.stdout.write(`  data      ${result.lakeDir} (raw/, manifests/, warehouse.duckdb)\n  truth     ${result.truthFile}\n`);
+  const out = process.stdout;
+  out.write(`\npipeline finished in ${total.toFixed(1)} s\n\n`);
+  out.write(`alerts delivered (one per pool, type and episode): ${result.alerts.length}\n`);
+  for (const a of result.alerts.slice(0, 15)) out.write(`  ${a.hour.slice(0, 13).replace('T', ' ')}h  ${a.type.padEnd(15)} ${a.severity.padEnd(8)} ${a.source}/${a.pool.slice(0, 12)}  ${a.summary.slice(0, 90)}\n`);
+  if (result.alerts.length > 15) out.write(`  ... and ${result.alerts.length - 15} more in ${result.alertsFile}\n`);
+  const d = result.detection;
+  if (d) {
+    out.write('\ndetection against the simulator\'s truth (scored days only):\n');
+    out.write(`  ${'type'.padEnd(16)} ${'events'.padStart(6)} ${'<=1 h'.padStart(6)} ${'<=2 h'.padStart(6)} ${'median delay h'.padStart(15)}\n`);
+    for (const [type, f] of Object.entries(d.types)) if (f.events > 0) out.write(`  ${type.padEnd(16)} ${String(f.events).padStart(6)} ${String(f.caught_1h).padStart(6)} ${String(f.caught_2h).padStart(6)} ${(f.median_delay_h === null ? '-' : String(f.median_delay_h)).padStart(15)}\n`);
+    out.write(`  alert precision ${d.alert_precision === null ? 'n/a' : d.alert_precision.toFixed(2)}; false alerts per 1,000 pools per day ${d.alerts_per_1000_pools_day.toFixed(2)}; mispriced routed as data errors ${d.mispriced_as_data_error === null ? 'n/a' : d.mispriced_as_data_error.toFixed(2)}\n`);
+  }
+  out.write(`\nmodel     ${result.trained.version} (PR-AUC ${result.trained.metrics.overall.prAuc?.toFixed(3) ?? 'n/a'} against the proxy label)\n`);
+  out.write(`files     ${result.lakeDir} (raw/, manifests/, models/, warehouse.duckdb: dex_anomaly.pool_scores, dex_anomaly.alerts)\n          ${result.alertsFile} (messages as Slack would get them)\n          ${result.truthFile} (injected anomalies)\n`);
   if (result.transform.failedAssertions.length > 0) process.exitCode = 1;
 }
 

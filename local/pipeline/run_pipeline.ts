@@ -20,7 +20,9 @@ import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/
 import { loadMuteList } from '../../shared/alerts/mute_list';
 import { scoreHour, type ScoreHourResult } from '../../shared/pipeline/score_hour';
 import { trainModel, type TrainRunResult } from '../../shared/train/train_model';
+import type { ObjectStore } from '../../shared/storage/object_store';
 import { parseTrainOptions } from '../../shared/train/train_options';
+import { evaluateAlerts, type AlertRecord, type Evaluation, type EvaluationWindow, type TruthEvent } from '../../shared/detection/evaluate';
 
 export interface PipelineOptions {
   readonly pools: number;
@@ -55,6 +57,31 @@ export interface PipelineResult {
   readonly scored: readonly ScoreHourResult[];
   /** First scored hour (unix seconds). */
   readonly scoreFrom: number;
+  /** Detection against the simulator's truth (null when there is none). */
+  readonly detection: Evaluation | null;
+  readonly alerts: { readonly source: string; readonly pool: string; readonly type: string; readonly severity: string; readonly hour: string; readonly summary: string }[];
+}
+
+/** The alerts a user received (one per episode), judged against the injected events of the truth file. */
+async function evaluateAgainstTruth(warehouse: DuckDbWarehouse, truthFile: string, sources: readonly { id: string; kind: string }[], window: EvaluationWindow): Promise<Evaluation | null> {
+  const truth = readTruth(truthFile) as { anomalies?: { subgraph: string; pool: string; type: string; origin?: string; hours: number[] }[] } | undefined;
+  if (!truth?.anomalies) return null;
+  const sourceOf = new Map(sources.map((s) => [s.kind, s.id]));
+  const events: TruthEvent[] = truth.anomalies
+    .filter((t) => sourceOf.has(t.subgraph))
+    .map((t) => ({ pool: `${sourceOf.get(t.subgraph)!}/${t.pool}`, type: (t.origin === 'abandonment' ? 'abandonment' : t.type) as TruthEvent['type'], hours: t.hours }));
+  const rows = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(hour_ts) AS hour FROM `dex_anomaly.alerts`');
+  const alerts: AlertRecord[] = rows.map((r) => ({ pool: `${String(r.source)}/${String(r.pool_id)}`, hour: Number(r.hour), type: String(r.alert_type), post: true }));
+  return evaluateAlerts(events, alerts, window);
+}
+
+const MODEL_NAME = 'pool-hour-iforest';
+const TRAIN_RESULT_KEY = 'state/pipeline/train_result.json';
+
+/** The training result an earlier run on this store kept, if any. */
+async function readPipelineModel(store: ObjectStore): Promise<TrainRunResult | null> {
+  const stored = await store.read(TRAIN_RESULT_KEY);
+  return stored ? (JSON.parse(stored.data.toString('utf8')) as TrainRunResult) : null;
 }
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(3));
@@ -151,19 +178,22 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     const trained = await timed(
       'train',
       undefined,
-      () =>
+      async () =>
+        // A rerun on the same store keeps the model it trained (same data, same seed: same model).
+        (await readPipelineModel(store)) ??
         trainModel(
           { warehouse, store, now: () => new Date(scoreFrom * 1000), logger: silentLogger, triggeredBy: 'pipeline' },
           parseTrainOptions({ windowEnd: new Date(scoreFrom * 1000).toISOString(), windowDays: trainWindowDays, evalDays: Math.max(1, Math.floor(trainWindowDays / 4)), seed: options.seed }),
         ),
       (r) => `model ${r.version} on ${r.rows.train} sampled rows, ${r.promoted ? 'promoted' : `not promoted (${r.reason})`}; PR-AUC ${fmt(r.metrics.overall.prAuc)}, P@10 ${fmt(r.metrics.overall.precisionAt10)}`,
     );
+    await store.write(TRAIN_RESULT_KEY, Buffer.from(JSON.stringify(trained)));
     const alertsFile = join(outDir, 'alerts.jsonl');
     const alertEnv = z.object(alertsEnvShape).parse({ ALERTS_FILE: alertsFile });
     const alertConfig = alertsConfig(alertEnv, lakeDir);
     const notifier = await openNotifier(alertConfig, envSecrets({}), {}, silentLogger);
     let simulatedNow = new Date(scoreFrom * 1000);
-    const scoreDeps = { warehouse, store, modelName: 'pool-hour-iforest', alerts: { notifier, loadMuteList: () => loadMuteList(store, alertConfig.muteListKey), config: alertConfig.policy, now: () => simulatedNow, logger: silentLogger } };
+    const scoreDeps = { warehouse, store, modelName: MODEL_NAME, alerts: { notifier, loadMuteList: () => loadMuteList(store, alertConfig.muteListKey), config: alertConfig.policy, now: () => simulatedNow, logger: silentLogger } };
     const scoreHours = Array.from({ length: scoreDays * 24 }, (_, k) => scoreFrom + k * HOUR_SECONDS);
     const scored = await timed(
       'score',
@@ -179,10 +209,14 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
       },
       (r) => `${r.length} hours, ${r.reduce((n, h) => n + h.pools, 0)} pool-hours, ${r.reduce((n, h) => n + h.published.alerts.newAlerts, 0)} alerts (${alertsFile})`,
     );
+    const detection = await evaluateAgainstTruth(warehouse, truthFile, config.sources, { from: scoreFrom, to: options.endHour, pools: options.pools * config.sources.length });
+    const alerts = await warehouse.query('SELECT source, pool_id, alert_type, severity, hour_ts, summary FROM `dex_anomaly.alerts` ORDER BY hour_ts, source, pool_id');
     return {
       lakeDir,
       truthFile,
       alertsFile,
+      detection,
+      alerts: alerts.map((a) => ({ source: String(a.source), pool: String(a.pool_id), type: String(a.alert_type), severity: String(a.severity), hour: String(a.hour_ts), summary: typeof a.summary === 'string' ? a.summary : '' })),
       trained,
       scored,
       scoreFrom,

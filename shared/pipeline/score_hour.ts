@@ -138,7 +138,7 @@ function topFeatures(importance: Float64Array, values: readonly number[], usual:
 function hourPercentiles(scores: readonly number[]): number[] {
   const order = scores.map((s, i) => ({ s, i })).sort((a, b) => a.s - b.s);
   const out = new Array<number>(scores.length);
-  order.forEach(({ i }, rank) => { out[i] = scores.length === 1 ? 100 : (100 * rank) / (scores.length - 1); });
+  order.forEach(({ i }, rank) => { out[i] = (100 * (rank + 0.5)) / scores.length; });
   return out;
 }
 
