@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { simulateMarket } from '../../local/market/simulate_market';
-import { DEFAULT_POLICY, DEFAULT_RULES, decideHour, thresholdForRate, type AlertPolicy, type EpisodeState, type RuleThresholds, type ScoredPoolHour } from '../../shared/alerting';
+import { DEFAULT_POLICY, DEFAULT_RULES, decideHour, defaultPolicy, thresholdForRate, type AlertPolicy, type EpisodeState, type RuleThresholds, type ScoredPoolHour } from '../../shared/alerting';
 import { markEpisodePosts } from '../../shared/detection/episodes';
 import { EVENT_TYPES, evaluateAlerts, poolEvaluations, type AlertRecord, type Evaluation, type EvaluationWindow } from '../../shared/detection/evaluate';
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
@@ -29,7 +29,7 @@ const REPO = resolve(__dirname, '..', '..');
 const COOLDOWN_HOURS = DEFAULT_POLICY.cooldownHours;
 const NO_RULES: RuleThresholds = { ...DEFAULT_RULES, rugTvlLogChange: -Infinity, drainTvlLogChange: -Infinity, spikeVolumeExcess: Infinity };
 
-const METHODS = ['policy (forest + rules)', 'policy, spikes confirmed by the forest (1 %), no untyped posts', 'policy, spikes confirmed by the forest (0.3 %), no untyped posts', 'forest only', 'rules only', 'seed: forest on raw USD', 'DefiLlama guard (5x, back in 5 h)', 'per-pool robust z (|z| > 5)'] as const;
+const METHODS = ['policy (forest + rules)', 'policy, spikes unconfirmed, untyped posted', 'policy, spikes confirmed by the forest (0.3 %)', 'forest only', 'rules only', 'seed: forest on raw USD', 'DefiLlama guard (5x, back in 5 h)', 'per-pool robust z (|z| > 5)'] as const;
 type Method = (typeof METHODS)[number];
 
 interface RunResult {
@@ -120,14 +120,14 @@ async function runOne(seed: number, pools: number, days: number, scoreDays: numb
   const threshold = thresholdForRate(trainScores, targetRate);
   const scores = anomalyScores(forest, matrix(data.score, FEATURE_NAMES, data.score.features));
   const window: EvaluationWindow = { from: data.scoreFrom, to: data.scoreTo, pools: data.pools };
-  const policy: AlertPolicy = { ...DEFAULT_POLICY, scoreThreshold: threshold };
+  const policy: AlertPolicy = defaultPolicy(trainScores, { scoreThreshold: threshold });
   const evaluate = (alerts: AlertRecord[]) => evaluateAlerts(data.events, alerts, window);
   const byMethod = {
     'policy (forest + rules)': evaluate(runPolicy(data.score, scores, policy)),
-    'policy, spikes confirmed by the forest (1 %), no untyped posts': evaluate(runPolicy(data.score, scores, { ...policy, spikeConfirmThreshold: thresholdForRate(trainScores, 0.01), postUntyped: false })),
-    'policy, spikes confirmed by the forest (0.3 %), no untyped posts': evaluate(runPolicy(data.score, scores, { ...policy, spikeConfirmThreshold: thresholdForRate(trainScores, 0.003), postUntyped: false })),
-    'forest only': evaluate(runPolicy(data.score, scores, { ...policy, rules: NO_RULES })),
-    'rules only': evaluate(runPolicy(data.score, scores, { ...policy, scoreThreshold: Infinity })),
+    'policy, spikes unconfirmed, untyped posted': evaluate(runPolicy(data.score, scores, { ...policy, spikeConfirmThreshold: undefined, postUntyped: true })),
+    'policy, spikes confirmed by the forest (0.3 %)': evaluate(runPolicy(data.score, scores, { ...policy, spikeConfirmThreshold: thresholdForRate(trainScores, 0.003) })),
+    'forest only': evaluate(runPolicy(data.score, scores, { ...policy, rules: NO_RULES, postUntyped: true })),
+    'rules only': evaluate(runPolicy(data.score, scores, { ...policy, scoreThreshold: Infinity, spikeConfirmThreshold: undefined })),
     'seed: forest on raw USD': evaluate(seedForestAlerts(data)),
     'DefiLlama guard (5x, back in 5 h)': evaluate(guardAlerts(data.score)),
     'per-pool robust z (|z| > 5)': evaluate(robustZAlerts(data.score)),

@@ -84,7 +84,27 @@ export const DEFAULT_POLICY: Omit<AlertPolicy, 'scoreThreshold'> = {
   maxPostsPerHour: 20,
   mute: [],
   rules: DEFAULT_RULES,
+  postUntyped: false,
 };
+
+/** Share of training rows above the forest's alert threshold (about 2 alerts per 1,000 pools per day). */
+export const DEFAULT_SCORE_RATE = 0.0001;
+/** Share of training rows above the looser threshold that confirms a medium volume spike (chosen on seed 11). */
+export const DEFAULT_SPIKE_CONFIRM_RATE = 0.01;
+
+/**
+ * The default policy for a trained model: both thresholds from its training scores (the train
+ * step stores them with the model), typed rules, forest-confirmed medium spikes, forest-only
+ * anomalies stored but not posted.
+ */
+export function defaultPolicy(trainingScores: ArrayLike<number>, overrides: Partial<AlertPolicy> = {}): AlertPolicy {
+  return {
+    ...DEFAULT_POLICY,
+    scoreThreshold: thresholdForRate(trainingScores, DEFAULT_SCORE_RATE),
+    spikeConfirmThreshold: thresholdForRate(trainingScores, DEFAULT_SPIKE_CONFIRM_RATE),
+    ...overrides,
+  };
+}
 
 /** Open episodes: episode key -> ISO start and unix seconds of the last alert hour. */
 export type EpisodeState = ReadonlyMap<string, { readonly start: string; readonly lastHour: number }>;

@@ -1,9 +1,10 @@
-import { DEFAULT_POLICY, DEFAULT_RULES, decideHour, matchRules, thresholdForRate, type AlertPolicy, type EpisodeState, type RuleInputs, type ScoredPoolHour } from '../../../shared/alerting';
+import { DEFAULT_POLICY, DEFAULT_RULES, DEFAULT_SCORE_RATE, DEFAULT_SPIKE_CONFIRM_RATE, decideHour, defaultPolicy, matchRules, thresholdForRate, type AlertPolicy, type EpisodeState, type RuleInputs, type ScoredPoolHour } from '../../../shared/alerting';
 import { InvalidInputError } from '../../../shared/errors';
 
 const QUIET: RuleInputs = { volume_vs_usual: 0.5, tx_vs_usual: 0.7, tvl_log_change_1h: 0.001, tvl_drawdown_7d: -0.02, swap_rate_log_change_1h: 0.003, market_volume_move: 0.4, market_tvl_move: 0 };
 const H = (h: number) => new Date(Date.UTC(2026, 10, 20, h)).toISOString();
-const policy: AlertPolicy = { ...DEFAULT_POLICY, scoreThreshold: 0.7 };
+/** Untyped forest alerts posted, so those paths are visible; the default (tested below) stores them only. */
+const policy: AlertPolicy = { ...DEFAULT_POLICY, scoreThreshold: 0.7, postUntyped: true };
 
 function row(over: Partial<ScoredPoolHour> & { f?: Partial<RuleInputs> } = {}): ScoredPoolHour {
   const { f, ...rest } = over;
@@ -46,6 +47,12 @@ describe('typed rules', () => {
   test('the reason says what moved and by how much', () => {
     expect(matchRules({ ...QUIET, tvl_log_change_1h: Math.log(0.05), tvl_drawdown_7d: Math.log(0.05), swap_rate_log_change_1h: Math.log(0.1) })!.reason).toBe("TVL fell 95 % in one hour while token0's price in the pool fell 90 %");
   });
+});
+
+test('defaultPolicy: both thresholds from the training scores, forest-only anomalies not posted', () => {
+  const scores = Array.from({ length: 10001 }, (_, i) => i / 10000);
+  expect(defaultPolicy(scores)).toMatchObject({ scoreThreshold: thresholdForRate(scores, DEFAULT_SCORE_RATE), spikeConfirmThreshold: thresholdForRate(scores, DEFAULT_SPIKE_CONFIRM_RATE), postUntyped: false, minHistoryHours: 72 });
+  expect(defaultPolicy(scores).spikeConfirmThreshold).toBeCloseTo(0.99, 12);
 });
 
 describe('decideHour', () => {
