@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     out.write(`  alert precision ${d.alert_precision === null ? 'n/a' : d.alert_precision.toFixed(2)}; false alerts per 1,000 pools per day ${d.alerts_per_1000_pools_day.toFixed(2)}; mispriced routed as data errors ${d.mispriced_as_data_error === null ? 'n/a' : d.mispriced_as_data_error.toFixed(2)}\n`);
   }
   out.write(`\nmodel     ${result.trained.version} (PR-AUC ${result.trained.metrics.overall.prAuc?.toFixed(3) ?? 'n/a'} against the proxy label)\n`);
-  out.write(`files     ${result.lakeDir} (raw/, manifests/, models/, warehouse.duckdb: dex_anomaly.pool_scores, dex_anomaly.alerts)\n          ${result.alertsFile} (messages as Slack would get them)\n          ${result.truthFile} (injected anomalies)\n`);
+  out.write(`files     ${result.lakeDir} (raw/, manifests/, models/, warehouse.duckdb: dex_anomaly.pool_scores, dex_anomaly.alerts)\n          ${result.alertsFile} (messages as Slack would get them)\n          ${result.truthFile} (injected anomalies)\n          ${result.reportFile} (the report: open it in a browser)\n`);
   if (result.transform.failedAssertions.length > 0) process.exitCode = 1;
 }
 

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { renderReport } from '../../shared/report/render_report';
+import { buildReportData } from './build_report';
 import { openLocalStore } from '../../shared/local_store/store_identity';
 import { join, resolve } from 'node:path';
 import { parseFetchConfig } from '../../shared/fetch/fetch_config';
@@ -53,6 +55,7 @@ export interface PipelineResult {
   readonly loadedManifests: number;
   readonly transform: TransformResult;
   readonly alertsFile: string;
+  readonly reportFile: string;
   readonly trained: TrainRunResult;
   readonly scored: readonly ScoreHourResult[];
   /** First scored hour (unix seconds). */
@@ -211,10 +214,42 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     );
     const detection = await evaluateAgainstTruth(warehouse, truthFile, config.sources, { from: scoreFrom, to: options.endHour, pools: options.pools * config.sources.length });
     const alerts = await warehouse.query('SELECT source, pool_id, alert_type, severity, hour_ts, summary FROM `dex_anomaly.alerts` ORDER BY hour_ts, source, pool_id');
+    const reportFile = join(outDir, 'report.html');
+    await timed(
+      'report',
+      undefined,
+      async () => {
+        const truth = (readTruth(truthFile) as { anomalies?: { subgraph: string; pool: string; type: string; origin?: string; hours: number[] }[] } | undefined)?.anomalies ?? [];
+        const sourceOf = new Map(config.sources.map((src) => [src.kind as string, src.id]));
+        const data = await buildReportData(warehouse, {
+          seed: options.seed,
+          pools: options.pools,
+          days: options.days,
+          fromHour: options.endHour - (options.days * 24 - 1) * HOUR_SECONDS,
+          toHour: options.endHour,
+          scoreFrom,
+          sources: config.sources,
+          steps,
+          files: [
+            { label: 'lake (raw, manifests, models, DuckDB)', path: lakeDir },
+            { label: 'alerts as Slack gets them', path: alertsFile },
+            { label: 'injected anomalies', path: truthFile },
+            { label: 'this report', path: reportFile },
+          ],
+          trained,
+          detection,
+          truth: truth.filter((t) => sourceOf.has(t.subgraph)).map((t) => ({ pool: `${sourceOf.get(t.subgraph)!}/${t.pool}`, type: t.origin === 'abandonment' ? 'abandonment' : t.type, hours: t.hours })),
+          generatedAt: new Date(),
+        });
+        writeFileSync(reportFile, renderReport(data));
+      },
+      () => reportFile,
+    );
     return {
       lakeDir,
       truthFile,
       alertsFile,
+      reportFile,
       detection,
       alerts: alerts.map((a) => ({ source: String(a.source), pool: String(a.pool_id), type: String(a.alert_type), severity: String(a.severity), hour: String(a.hour_ts), summary: typeof a.summary === 'string' ? a.summary : '' })),
       trained,

@@ -38,7 +38,13 @@ export const versionMetadataSchema = z.object({
   trainingFingerprint: z.string(),
   params: z.record(z.string(), z.unknown()),
   /** Alert when -score_samples >= value (see shared/train/alert_threshold.ts). */
-  threshold: z.object({ value: z.number(), scale: z.literal('anomaly_score'), targetAlertRate: z.number() }),
+  threshold: z.object({
+    value: z.number(),
+    scale: z.literal('anomaly_score'),
+    targetAlertRate: z.number(),
+    /** The looser score that confirms a medium volume spike (the alert policy's spikeConfirmThreshold); absent in older versions. */
+    spikeConfirmValue: z.number().optional(),
+  }),
   codeVersion: z.string(),
 });
 export type VersionMetadata = z.infer<typeof versionMetadataSchema>;

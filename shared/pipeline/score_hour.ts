@@ -60,7 +60,7 @@ export async function scoreHour(deps: ScoreDeps, hourUnix: number): Promise<Scor
   const raw = model.scoreSamples(matrix);
   const scored: ScoredPoolHour[] = rows.map((r, i) => ({ ...r.meta, score: -raw[i]!, features: Object.fromEntries(FEATURE_NAMES.map((n, c) => [n, r.values[c]!])) }));
   // Delivery deduplicates episodes from the alerts table, so the policy decides this hour alone.
-  const { decisions } = decideHour(scored, { ...DEFAULT_POLICY, scoreThreshold: threshold, cooldownHours: deps.alerts.config.cooldownHours, mute: [] });
+  const { decisions } = decideHour(scored, { ...DEFAULT_POLICY, scoreThreshold: threshold, spikeConfirmThreshold: metadata.threshold.spikeConfirmValue, cooldownHours: deps.alerts.config.cooldownHours, mute: [] });
 
   const alerting = decisions.map((d, i) => ({ d, i })).filter(({ d }) => d.alert_type !== null);
   const explanations = explain(model.model, matrix, alerting.map(({ i }) => i));

@@ -11,6 +11,7 @@ import { versionId } from '../model_registry/registry_layout';
 import { featureHash, type VersionMetadata, type VersionMetrics } from '../model_registry/version_metadata';
 import type { ObjectStore } from '../storage/object_store';
 import type { QueryParam, Warehouse } from '../warehouse/warehouse';
+import { DEFAULT_SPIKE_CONFIRM_RATE } from '../alerting/alert_policy';
 import { alertThreshold } from './alert_threshold';
 import { decidePromotion, type Decision } from './promotion_decision';
 import { readEvaluationRows, readTrainingSample, type EvaluationData, type GroundTruth } from './read_training_data';
@@ -145,7 +146,9 @@ export async function trainModel(deps: TrainDeps, input: unknown, imported?: Imp
 
   const metadataForModel = { modelName: options.modelName, windowStart: w.start.toISOString(), evalStart: w.evalStart.toISOString(), trainingFingerprint: sample.fingerprint };
   const forest = imported ? imported.forest : IsolationForest.fit(sample.matrix, { nEstimators: options.trees, maxSamples: options.samples, seed: options.seed }, metadataForModel);
-  const threshold = alertThreshold(anomalyScores(forest, sample), options.targetAlertRate);
+  const trainingScores = anomalyScores(forest, sample);
+  const threshold = alertThreshold(trainingScores, options.targetAlertRate);
+  const spikeConfirmValue = alertThreshold(trainingScores, DEFAULT_SPIKE_CONFIRM_RATE);
   const modelText = serializeModel(forest.model);
   const modelSha256 = createHash('sha256').update(modelText).digest('hex');
   lap('fit');
@@ -179,7 +182,7 @@ export async function trainModel(deps: TrainDeps, input: unknown, imported?: Imp
     rowCounts: { trainWindowRows: trainWindow, trainRows: sample.matrix.rows, evalWindowRows: evalWindow, evalRows: evalData.matrix.rows, skippedNonFinite: sample.skippedNonFinite + evalData.skippedNonFinite },
     trainingFingerprint: sample.fingerprint,
     params: { ...forest.model.params, trainRowsRequested: options.trainRows, seedOfSample: options.seed },
-    threshold: { value: threshold, scale: 'anomaly_score', targetAlertRate: options.targetAlertRate },
+    threshold: { value: threshold, scale: 'anomaly_score', targetAlertRate: options.targetAlertRate, spikeConfirmValue },
     codeVersion: deps.codeVersion ?? 'unknown',
   };
 

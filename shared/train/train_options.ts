@@ -19,7 +19,7 @@ export const trainOptionsSchema = z
     trainRows: z.coerce.number().int().min(100).max(5_000_000).default(65_536).describe('training rows sampled from the window (deterministic hash of pool and hour)'),
     evalMaxRows: z.coerce.number().int().min(1000).max(20_000_000).default(2_000_000).describe('evaluation rows at most; beyond it whole hours are sampled'),
     seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42).describe('seed of the row sample and of the forest'),
-    targetAlertRate: z.coerce.number().gt(0).lt(0.5).default(0.002).describe('share of pool-hours that should alert; sets the stored threshold'),
+    targetAlertRate: z.coerce.number().gt(0).lt(0.5).default(0.0001).describe('share of pool-hours the forest alone flags; sets the stored threshold (0.0001: the alert policy default, chosen by npm run bench:detect)'),
     prAucTolerance: z.coerce.number().min(0).max(1).default(0.01).describe('a challenger may lose at most this much PR-AUC to production'),
     alertRateTolerance: z.coerce.number().min(0).max(100).default(0.5).describe("a challenger's alert rate may miss the target by at most this much more (relative to the target) than production's"),
   })

@@ -42,12 +42,12 @@ test('train, train again, list, rollback by hand, and the errors a person sees',
   if (second.stdout.includes('PROMOTED')) {
     expect(rolled.stdout).toContain(`-> ${run.version} (rolled back by tester)`);
   } else {
-    expect(rolled.stderr.trim()).toBe('models: model pool-hour-iforest has no earlier production version to roll back to');
+    expect(rolled.stderr.trim()).toBe('error: model pool-hour-iforest has no earlier production version to roll back to');
   }
 
-  expect(cli('models.ts', 'promote', '--store', dir).stderr.trim()).toBe('models: promote needs <version>: npm run models -- promote <version>');
-  expect(cli('models.ts', 'nope').stderr.trim()).toBe("models: unknown command 'nope'; commands: list, show, promote, rollback, import (--help for flags)");
+  expect(cli('models.ts', 'promote', '--store', dir).stderr.trim()).toBe('error: promote needs <version>: npm run models -- promote <version>');
+  expect(cli('models.ts', 'nope').stderr.trim()).toBe("error: unknown command 'nope'; commands: list, show, promote, rollback, import (--help for flags)");
   expect(cli('models.ts', '--help').stdout).toContain('npm run models -- import <file>');
   const stale = cli('train.ts', '--store', dir, '--window-end', '2020-01-01T00:00:00Z');
-  expect([stale.status, stale.stderr.trim()]).toEqual([1, 'train: the mart has no eligible rows (warm, no data error) in the window 2019-12-02T00:00:00.000Z .. 2020-01-01T00:00:00.000Z']);
+  expect([stale.status, stale.stderr.trim()]).toEqual([1, 'error: the mart has no eligible rows (warm, no data error) in the window 2019-12-02T00:00:00.000Z .. 2020-01-01T00:00:00.000Z']);
 }, 300_000); // a ceiling for eight CLI processes on a busy machine, not a speed check

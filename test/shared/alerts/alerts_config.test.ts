@@ -26,9 +26,9 @@ afterEach(async () => {
 const message = buildAlertMessage({ ...candidate(), alert_id: 'a1', episode_start: H });
 const configOf = (env: Env): ReturnType<typeof alertsConfig> => alertsConfig(parseEnv(schema, env), env.DATA_STORE_URL!);
 
-test('defaults suit a local run: 6 h cooldown, digest from 5, data errors posted, file under the store', () => {
+test('defaults suit a local run: 24 h cooldown (one policy episode), digest from 5, data errors posted, file under the store', () => {
   expect(configOf({ DATA_STORE_URL: dir })).toEqual({
-    policy: { cooldownHours: 6, digestThreshold: 5, dataErrors: 'post', maxAttempts: 24 },
+    policy: { cooldownHours: 24, digestThreshold: 5, dataErrors: 'post', maxAttempts: 24 },
     slackChannel: undefined,
     slackDataErrorChannel: undefined,
     webhookUrl: undefined,

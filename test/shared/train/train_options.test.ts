@@ -5,7 +5,7 @@ import { envNameOf, flagNameOf, parseTrainOptions, trainOptionsFromEnv } from '.
 test('defaults', () => {
   expect(parseTrainOptions({})).toEqual({
     modelName: 'pool-hour-iforest', windowDays: 30, evalDays: 7, trees: 100, samples: 256, trainRows: 65_536, evalMaxRows: 2_000_000,
-    seed: 42, targetAlertRate: 0.002, prAucTolerance: 0.01, alertRateTolerance: 0.5,
+    seed: 42, targetAlertRate: 0.0001, prAucTolerance: 0.01, alertRateTolerance: 0.5,
   });
 });
 
