@@ -49,7 +49,7 @@ export function httpFunction(name: string, handler: HttpHandler, options: HttpFu
     const fields: Record<string, unknown> = {
       httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: answer.status, latency: `${((clock() - started) / 1000).toFixed(3)}s` },
     };
-    if (failure !== undefined) fields.error = failure instanceof Error ? { name: failure.name, message: failure.message } : { message: JSON.stringify(failure) };
+    if (failure !== undefined) fields.error = failure instanceof Error ? { name: failure.name, message: failure.message } : { message: typeof (failure as { message?: unknown }).message === 'string' ? (failure as { message: string }).message : JSON.stringify(failure) };
     logger.log(severity, `${name} ${req.method} ${req.path} -> ${answer.status}`, fields);
   };
 }
