@@ -46,6 +46,26 @@ const iso = (unix: number) => new Date(unix * 1000).toISOString();
 
 /** One table: the environment, the request and the expected answer of each function. */
 const CASES: Readonly<Record<string, SmokeCase>> = {
+  // train, score and serve need a warehouse or a model to do real work; a request they refuse
+  // before touching either proves the bundle loads, parses its environment and answers JSON.
+  train: {
+    signatureType: 'http',
+    env: (c) => ({ DATA_STORE_URL: c.dataDir, WAREHOUSE: 'bigquery://smoke-project', GOOGLE_CLOUD_PROJECT: 'smoke-project' }),
+    request: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"trees": 0}' }),
+    accept: (status, body) => status === 400 && isJson(body) && body.includes("option 'trees'"),
+  },
+  score: {
+    signatureType: 'http',
+    env: (c) => ({ DATA_STORE_URL: c.dataDir, WAREHOUSE: 'bigquery://smoke-project', GOOGLE_CLOUD_PROJECT: 'smoke-project', ALERTS_FILE: `${c.dataDir}/alerts.jsonl` }),
+    request: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"hour": "yesterday"}' }),
+    accept: (status, body) => status === 400 && isJson(body) && body.includes('must be a whole UTC hour'),
+  },
+  serve: {
+    signatureType: 'http',
+    env: (c) => ({ DATA_STORE_URL: c.dataDir }),
+    request: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    accept: (status, body) => status === 404 && isJson(body) && body.includes('"error"'),
+  },
   fetch: {
     signatureType: 'http',
     env: (c) => ({ LOCAL_SUBGRAPH_URL: c.subgraphUrl, DATA_STORE_URL: c.dataDir, FETCH_START_HOUR: iso(c.lastHour - HOUR_SECONDS), FETCH_MAX_HOURS_PER_RUN: '2' }),

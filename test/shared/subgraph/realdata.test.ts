@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bigDecimal, bigInt } from '../../../shared/subgraph/row_schemas';
-import { usdQualityFlags } from '../../../shared/subgraph/row_quality';
 import { SHARED_REFERENCE_DIR } from '../../helpers/odds';
 
 // Real subgraph output recorded by third parties: not committed; runs where ../shared exists (CI).
@@ -9,6 +8,20 @@ const DIR = join(SHARED_REFERENCE_DIR, 'fixtures', 'thegraph-realdata');
 const available = existsSync(DIR);
 if (!available) console.warn(`real subgraph data tests skipped: ${DIR} not found`);
 const describeReal = available ? describe : describe.skip;
+
+/**
+ * Signs that a row's USD values are a pricing error: what the recorded data is checked for here.
+ * The system's own data-quality rules are the mart's dq_* flags (dataform), defined once there.
+ */
+function usdQualityFlags(tvlUsd: string, volumeUsd: string): string[] {
+  const tvl = Number(tvlUsd);
+  const volume = Number(volumeUsd);
+  const flags: string[] = [];
+  if (tvl < 0 || volume < 0) flags.push('negative_usd');
+  if (tvl > 0 && volume > 100 * tvl) flags.push('volume_over_100x_tvl');
+  if (tvl === 0 && volume > 0) flags.push('zero_tvl_with_volume');
+  return flags;
+}
 
 describeReal('real recorded subgraph data', () => {
   test('every BigDecimal of the DAI/USDC poolDayDatas response is accepted', () => {
