@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseCliArgs } from '../../scripts/cli_args';
+import { parseCliArgs, runCli } from '../../scripts/cli_args';
 import { lastFullHour } from '../../shared/hours';
 import { HOUR_SECONDS, SUBGRAPH_KINDS } from '../market/market';
 import { simulateMarket } from '../market/simulate_market';
@@ -54,7 +54,10 @@ const argsSchema = z.object({
 
 
 async function main(): Promise<void> {
-  const a = parseCliArgs(argsSchema);
+  const a = parseCliArgs(argsSchema, process.argv.slice(2), {
+    usage: 'npm run subgraph:local -- [--port 8000] [--pools 500] [--days 30] [--seed 1] [--end <ISO hour>] [--truth <file>] [--replay <dir>] [--fault <spec>]',
+    summary: 'Serves a simulated market (or recorded responses) as the Uniswap V3, SushiSwap V2 and V3 subgraphs until interrupted.',
+  });
   let data: ServedData;
   let what: string;
   if (a.replay) {
@@ -77,4 +80,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-if (require.main === module) void main();
+if (require.main === module) void runCli(main);

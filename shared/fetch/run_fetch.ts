@@ -55,6 +55,7 @@ export interface SourceSummary {
 
 export interface FetchRunSummary {
   readonly ok: boolean;
+  /** ISO with milliseconds, like every hour in the summary (the manifests' hour_start). */
   readonly lastFullHour: string;
   readonly sources: SourceSummary[];
   /** The first failure, to map to the HTTP status. */
@@ -124,5 +125,5 @@ export async function runFetch(sources: readonly Source[], deps: FetchRunDeps, o
       }
     }),
   );
-  return { ok: summaries.every((s) => s.status === 'ok'), lastFullHour: iso(lastFull), sources: summaries, firstError };
+  return { ok: summaries.every((s) => s.status === 'ok'), lastFullHour: new Date(lastFull * 1000).toISOString(), sources: summaries, firstError };
 }

@@ -46,7 +46,7 @@ async function deploy(env: Record<string, string> = {}): Promise<void> {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
-async function call(): Promise<{ status: number; body: { ok: boolean; sources: { source: string; status: string; fetched: { hour: string; rows: number; quarantined: number; duplicates: number }[]; pending: number; error?: { message: string; retryable: boolean } }[] } }> {
+async function call(): Promise<{ status: number; body: { ok: boolean; lastFullHour: string; sources: { source: string; status: string; fetched: { hour: string; rows: number; quarantined: number; duplicates: number }[]; pending: number; error?: { message: string; retryable: boolean } }[] } }> {
   const res = await fetch(base, { method: 'POST' });
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -92,6 +92,8 @@ test('fetches every missing hour of every source into the hive layout, manifest 
   expect(rows).toHaveLength(manifest.rows);
   expect(manifest.rows).toBe(body.sources[0]!.fetched[5]!.rows);
   expect(manifest.hour_start).toBe('2026-11-24T23:00:00.000Z');
+  // One ISO form in one answer.
+  expect([body.lastFullHour, body.sources[0]!.fetched[5]!.hour]).toEqual(['2026-11-24T23:00:00.000Z', '2026-11-24T23:00:00.000Z']);
 });
 
 test('a second run finds nothing missing; rerunning hours rewrites the same objects without duplicates', async () => {
