@@ -8,6 +8,7 @@ import { realRetryDeps, type RetryDeps } from '../../shared/retry';
 import { openSecrets } from '../../shared/secrets/open_secrets';
 import type { Secrets } from '../../shared/secrets/secrets';
 import { openObjectStore } from '../../shared/storage/open_store';
+import { freshnessLogLine, logOps } from '../../shared/ops/ops_log';
 import { httpFunction } from '../_runtime/http_function';
 
 export interface FetchFunctionOverrides {
@@ -43,6 +44,11 @@ export function createFetchFunction(env: Env, overrides: FetchFunctionOverrides 
           if (!secretValues.includes(value)) secretValues.push(value);
         },
       });
+      // The newest hour each source holds, for the staleness alert (terraform/modules/monitoring).
+      for (const s of summary.sources) {
+        const newest = s.fetched.length > 0 ? Date.parse(s.fetched[s.fetched.length - 1]!.hour) / 1000 : s.status === 'ok' && s.pending === 0 ? Date.parse(summary.lastFullHour) / 1000 : undefined;
+        if (newest !== undefined) logOps(invocation.logger, freshnessLogLine('fetched', s.source, newest, now()));
+      }
       const { firstError, ...body } = summary;
       return { status: summary.ok ? 200 : httpStatusOf(firstError), body };
     },

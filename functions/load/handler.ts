@@ -9,6 +9,7 @@ import { openObjectStore } from '../../shared/storage/open_store';
 import { openWarehouse } from '../../shared/warehouse/open_warehouse';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
 import { parseOrThrow } from '../../shared/validation';
+import { freshnessLogLine, logOps } from '../../shared/ops/ops_log';
 import { cloudEventFunction } from '../_runtime/cloud_event_function';
 
 /** Everything the load function reads from the environment. */
@@ -65,7 +66,9 @@ export function createLoadFunction(env: Env, overrides: LoadFunctionOverrides = 
       if (!object.name.endsWith('/manifest.json')) return { status: 'ignored', key: object.name };
       const wh = await openOnce();
       loader ??= createObjectLoader({ store, storeUrl: e.DATA_STORE_URL, warehouse: wh, logger, now });
-      return { ...(await loader(object.name, invocation.logger)) };
+      const result = await loader(object.name, invocation.logger);
+      if (result.status === 'loaded') logOps(invocation.logger, freshnessLogLine('loaded', result.source, Date.parse(result.hour) / 1000, now()));
+      return { ...result };
     },
     { logger, projectId: e.GOOGLE_CLOUD_PROJECT, now, recordDeadLetter: async (letter) => recordDeadLetter(await openOnce(), letter) },
   );

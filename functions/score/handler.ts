@@ -13,6 +13,7 @@ import { openObjectStore } from '../../shared/storage/open_store';
 import { openWarehouse } from '../../shared/warehouse/open_warehouse';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
 import { parseOrThrow } from '../../shared/validation';
+import { alertRateLogLine, freshnessLogLine, logOps } from '../../shared/ops/ops_log';
 import { httpFunction } from '../_runtime/http_function';
 
 /** Everything the score function reads from the environment. */
@@ -63,7 +64,15 @@ export function createScoreFunction(env: Env, overrides: ScoreFunctionOverrides 
       const wh = await warehouse;
       const deps = { warehouse: wh, store, modelName: e.MODEL_NAME, alerts: { notifier: await notifier, loadMuteList: () => loadMuteList(store, config.muteListKey), config: config.policy, now, logger: invocation.logger } };
       const results: ScoreHourResult[] = [];
-      for (const hour of hours) results.push(await scoreHour(deps, hour));
+      for (const hour of hours) {
+        const result = await scoreHour(deps, hour);
+        results.push(result);
+        // What the staleness and alert-rate policies read (terraform/modules/monitoring).
+        for (const s of result.bySource) {
+          logOps(invocation.logger, freshnessLogLine('scored', s.source, hour, now()));
+          logOps(invocation.logger, alertRateLogLine(s.source, hour, s.pools, Math.min(s.alerts, s.pools)));
+        }
+      }
       return { status: 200, body: { hours: results } };
     },
     { logger, projectId: e.GOOGLE_CLOUD_PROJECT },

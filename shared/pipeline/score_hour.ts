@@ -33,6 +33,8 @@ export interface ScoreHourResult {
   readonly anomalies: number;
   readonly alertCandidates: number;
   readonly published: PublishedHour;
+  /** Pools scored and alert candidates per source, for the alert-rate band. */
+  readonly bySource: readonly { readonly source: string; readonly pools: number; readonly alerts: number }[];
 }
 
 interface MartRow {
@@ -106,7 +108,9 @@ export async function scoreHour(deps: ScoreDeps, hourUnix: number): Promise<Scor
       facts: { ...d.reason_inputs },
     }));
   const published = await publishScoredHour({ ...deps.alerts, warehouse: deps.warehouse }, hourUnix, scores, candidates);
-  return { hour: iso(hourUnix), modelVersion: version, pools: rows.length, anomalies: decisions.filter((d) => d.is_anomaly).length, alertCandidates: candidates.length, published };
+  const sources = [...new Set(decisions.map((d) => d.source))].sort();
+  const bySource = sources.map((source) => ({ source, pools: decisions.filter((d) => d.source === source).length, alerts: candidates.filter((c) => c.source === source && c.alert_type !== 'data_error').length }));
+  return { hour: iso(hourUnix), modelVersion: version, pools: rows.length, anomalies: decisions.filter((d) => d.is_anomaly).length, alertCandidates: candidates.length, published, bySource };
 }
 
 async function readMartHour(warehouse: Warehouse, hourUnix: number): Promise<MartRow[]> {

@@ -206,6 +206,9 @@ test('one structured log line per invocation, with status and trace id', async (
   const summary = logger.lines.filter((l) => l.function === 'fetch' && typeof l.httpRequest === 'object');
   expect(summary).toHaveLength(1);
   expect(summary[0]).toMatchObject({ severity: 'INFO', message: 'fetch POST / -> 200', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', httpRequest: { requestMethod: 'POST', status: 200 } });
+  // The staleness alert's input: the newest hour of each source, one line per source.
+  const freshness = logger.lines.filter((l) => l.freshness !== undefined).map((l) => l.freshness as { kind: string; source: string; newest_hour: string });
+  expect(freshness.map((f) => [f.kind, f.source])).toEqual([['fetched', 'uniswap-v3-ethereum'], ['fetched', 'sushiswap-v2-ethereum'], ['fetched', 'sushiswap-v3-ethereum']]);
 });
 
 test('a bad configuration fails at cold start, naming the variable', () => {

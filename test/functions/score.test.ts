@@ -60,6 +60,8 @@ test('the last complete hour by default: every pool scored once into pool_scores
   const rows = await stored();
   expect(rows).toHaveLength(40);
   const messages = sent.length;
+  expect(fnLogger.lines.filter((l) => l.freshness !== undefined).map((l) => (l.freshness as { kind: string; source: string }).source).sort()).toEqual(['sushi', 'uni']);
+  expect(fnLogger.lines.filter((l) => l.alert_rate !== undefined)).toHaveLength(2);
   expect((await post({ hour: new Date(LAST * 1000).toISOString() })).status).toBe(200);
   expect(await stored()).toEqual(rows);
   expect(sent.length).toBe(messages);
