@@ -58,15 +58,15 @@ test('locally without a token or webhook, alerts go to the JSONL file', async ()
 });
 
 test('locally with SECRET_SLACK_BOT_TOKEN, alerts go to Slack (and the token is handed to the redactor)', async () => {
-  const env = { DATA_STORE_URL: dir, SECRET_SLACK_BOT_TOKEN: 'xoxb-local', SLACK_CHANNEL: '#dex-local' };
+  const env = { DATA_STORE_URL: dir, SECRET_SLACK_BOT_TOKEN: 'fake-slack-bot-token', SLACK_CHANNEL: '#dex-local' };
   const secrets: string[] = [];
   const notifier = await openNotifier(configOf(env), envSecrets(env), env, memoryLogger(), { slackApiUrl: slack.url, onSecret: (s) => secrets.push(s) });
   await notifier.send(message);
-  expect([notifier.name, slack.requests[0]?.form.channel, slack.requests[0]?.headers.authorization, secrets]).toEqual(['slack', '#dex-local', 'Bearer xoxb-local', ['xoxb-local']]);
+  expect([notifier.name, slack.requests[0]?.form.channel, slack.requests[0]?.headers.authorization, secrets]).toEqual(['slack', '#dex-local', 'Bearer fake-slack-bot-token', ['fake-slack-bot-token']]);
 });
 
 test('a token without a channel is a configuration error naming SLACK_CHANNEL', async () => {
-  const env = { DATA_STORE_URL: dir, SECRET_SLACK_BOT_TOKEN: 'xoxb-local' };
+  const env = { DATA_STORE_URL: dir, SECRET_SLACK_BOT_TOKEN: 'fake-slack-bot-token' };
   await expect(openNotifier(configOf(env), envSecrets(env), env, memoryLogger())).rejects.toThrow('invalid configuration SLACK_CHANNEL: required when the Slack bot token (secret slack-bot-token) is set');
 });
 

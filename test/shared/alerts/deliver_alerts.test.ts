@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 function deps(config: Partial<AlertPolicyConfig> = {}): AlertDeps {
-  const notifier = slackNotifier({ token: 'xoxb-test', channel: '#dex-alerts', dataErrorChannel: '#dex-data', slackApiUrl: slack.url, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 } });
+  const notifier = slackNotifier({ token: 'fake-slack-bot-token', channel: '#dex-alerts', dataErrorChannel: '#dex-data', slackApiUrl: slack.url, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 } });
   return { warehouse: wh, notifier, loadMuteList: () => Promise.resolve(mutes), config: { ...CONFIG, ...config }, now: () => clock, logger };
 }
 
@@ -177,7 +177,7 @@ test('invalid_auth: one clear ERROR, no further messages tried, scores still wri
   expect(summary).toEqual({ candidates: 2, newAlerts: 2, continued: 0, alreadyAlerted: 0, muted: 0, held: 0, messages: 2, delivered: 0, failed: 1, skipped: 1 });
   expect(slack.requests).toHaveLength(1);
   expect(logger.lines.filter((l) => l.severity === 'ERROR').map((l) => l.message)).toEqual(['alert delivery stopped: Slack refused the bot token (invalid_auth): fix secret slack-bot-token (SECRET_SLACK_BOT_TOKEN locally)']);
-  expect(JSON.stringify(logger.lines)).not.toContain('xoxb-test');
+  expect(JSON.stringify(logger.lines)).not.toContain('fake-slack-bot-token');
   expect(await wh.query('SELECT COUNT(*) AS n FROM `dex_anomaly.pool_scores`')).toEqual([{ n: 2 }]);
   expect((await alertRows()).map((r) => [r.pool_id, r.delivery_status, r.attempts])).toEqual([
     [POOL, 'failed', 1],

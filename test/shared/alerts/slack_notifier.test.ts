@@ -19,7 +19,7 @@ afterEach(async () => {
   await slack.close();
 });
 
-const notifier = (): ReturnType<typeof slackNotifier> => slackNotifier({ token: 'xoxb-test-token', channel: '#dex-alerts', dataErrorChannel: '#dex-data', slackApiUrl: slack.url, retryDeps });
+const notifier = (): ReturnType<typeof slackNotifier> => slackNotifier({ token: 'fake-slack-bot-token', channel: '#dex-alerts', dataErrorChannel: '#dex-data', slackApiUrl: slack.url, retryDeps });
 
 test('an alert is one chat.postMessage with the exact blocks, the plain-text fallback and the bot token', async () => {
   const message = buildAlertMessage(record());
@@ -27,7 +27,7 @@ test('an alert is one chat.postMessage with the exact blocks, the plain-text fal
   expect(slack.requests).toHaveLength(1);
   const [request] = slack.requests;
   expect(request?.method).toBe('chat.postMessage');
-  expect(request?.headers.authorization).toBe('Bearer xoxb-test-token');
+  expect(request?.headers.authorization).toBe('Bearer fake-slack-bot-token');
   expect({ ...request?.form, blocks: blocksOf(request!) }).toEqual({
     channel: '#dex-alerts',
     text: '[CRITICAL] Liquidity drain: WETH/USDC on Uniswap (ethereum), 2026-11-24 05:00 UTC: TVL fell 94 % in 2 h; volume 38x its usual hour. Score 0.812, top 0.1 %.',

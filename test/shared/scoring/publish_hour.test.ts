@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const deps = (now: number): AlertDeps => ({
   warehouse: wh,
-  notifier: slackNotifier({ token: 'xoxb-test', channel: '#dex', slackApiUrl: slack.url, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 } }),
+  notifier: slackNotifier({ token: 'fake-slack-bot-token', channel: '#dex', slackApiUrl: slack.url, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 } }),
   loadMuteList: () => Promise.resolve(EMPTY_MUTE_LIST),
   config: { cooldownHours: 6, digestThreshold: 5, dataErrors: 'post', maxAttempts: 24 },
   now: () => new Date(now * 1000),
