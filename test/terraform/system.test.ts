@@ -124,11 +124,12 @@ describe('least privilege', () => {
     expect(functions.get('serve')!.invokers).toBe('${{ for m in var.serve_invokers : m => m }}');
   });
 
-  test('every IAM grant of a function is on one bucket, dataset or secret, except BigQuery jobs', () => {
+  test('every IAM grant of a function is on one bucket, dataset, table or secret, except BigQuery jobs', () => {
     const fn = mustGet(tf, 'modules/function');
     const iam = [...fn.resources.keys()].filter((k) => k.includes('_iam_')).sort();
     expect(iam).toEqual([
       'google_bigquery_dataset_iam_member.this',
+      'google_bigquery_table_iam_member.this',
       'google_cloud_run_v2_service_iam_member.invokers',
       'google_project_iam_member.this',
       'google_secret_manager_secret_iam_member.reads',

@@ -86,6 +86,17 @@ resource "google_bigquery_dataset_iam_member" "this" {
   member     = "serviceAccount:${google_service_account.this.email}"
 }
 
+# A table the function writes, in a dataset it otherwise only reads or looks up: the grant is on
+# that table alone (terraform creates every such table, so it exists before the grant).
+resource "google_bigquery_table_iam_member" "this" {
+  for_each   = var.table_roles
+  project    = var.project_id
+  dataset_id = split("/", each.value.table)[3]
+  table_id   = split("/", each.value.table)[5]
+  role       = each.value.role
+  member     = "serviceAccount:${google_service_account.this.email}"
+}
+
 resource "google_project_iam_member" "this" {
   for_each = toset(var.project_roles)
   project  = var.project_id

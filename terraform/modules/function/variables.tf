@@ -62,6 +62,12 @@ variable "dataset_roles" {
   default     = {}
 }
 
+variable "table_roles" {
+  description = "Roles on single BigQuery tables (the ones terraform creates): key => { table = its id, projects/<p>/datasets/<d>/tables/<t>, role }."
+  type        = map(object({ table = string, role = string }))
+  default     = {}
+}
+
 variable "project_roles" {
   description = "Project-level roles, only for permissions that exist at no narrower level (BigQuery jobs)."
   type        = list(string)

@@ -139,12 +139,19 @@ module "fn_load" {
     pubsub_topic          = module.manifest_events.topic
     service_account_email = module.manifest_events.trigger_service_account_email
   }
+  # A corrupt hour: load copies the bad object to corrupt/, deletes it and writes (or rewrites) the
+  # hour's repair marker, so it needs create and delete besides reads: objectUser.
   bucket_roles = {
-    raw = { bucket = module.storage.raw_bucket, role = "roles/storage.objectViewer" }
+    raw = { bucket = module.storage.raw_bucket, role = "roles/storage.objectUser" }
   }
+  # Metadata only: ensureTable looks the datasets and tables up; the rows go to its two tables.
   dataset_roles = {
-    dex_ops = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.dataEditor" }
-    dex_raw = { dataset = module.bigquery.datasets["dex_raw"], role = "roles/bigquery.dataViewer" }
+    dex_ops = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.metadataViewer" }
+    dex_raw = { dataset = module.bigquery.datasets["dex_raw"], role = "roles/bigquery.metadataViewer" }
+  }
+  table_roles = {
+    ingestion_log = { table = module.bigquery.table_ids["dex_ops.ingestion_log"], role = "roles/bigquery.dataEditor" }
+    dead_letters  = { table = module.bigquery.table_ids["dex_ops.dead_letters"], role = "roles/bigquery.dataEditor" }
   }
   project_roles = local.bigquery_job
   invokers      = { eventarc = "serviceAccount:${module.manifest_events.trigger_service_account_email}" }
@@ -182,9 +189,13 @@ module "fn_train" {
   bucket_roles = {
     models = { bucket = module.storage.models_bucket, role = "roles/storage.objectUser" }
   }
+  # The mart is Dataform's (not a terraform table): read on the dataset. model_runs is its own.
   dataset_roles = {
     dex_anomaly = { dataset = module.bigquery.datasets["dex_anomaly"], role = "roles/bigquery.dataViewer" }
-    dex_ops     = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.dataEditor" }
+    dex_ops     = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.metadataViewer" }
+  }
+  table_roles = {
+    model_runs = { table = module.bigquery.table_ids["dex_ops.model_runs"], role = "roles/bigquery.dataEditor" }
   }
   project_roles = local.bigquery_job
 
@@ -213,13 +224,18 @@ module "fn_score" {
   secrets = {
     "slack-bot-token" = module.secrets.ids["slack-bot-token"]
   }
-  # Scores keep their own state beside the models (last scored hour): objectUser, not only viewer.
+  # Reads the production model and the mute list; writes nothing to the bucket.
   bucket_roles = {
-    models = { bucket = module.storage.models_bucket, role = "roles/storage.objectUser" }
+    models = { bucket = module.storage.models_bucket, role = "roles/storage.objectViewer" }
   }
+  # Reads the mart and staging (Dataform's tables) on the dataset; writes only its two tables, so
+  # it cannot rewrite or drop what Dataform builds.
   dataset_roles = {
-    dex_anomaly = { dataset = module.bigquery.datasets["dex_anomaly"], role = "roles/bigquery.dataEditor" }
-    dex_ops     = { dataset = module.bigquery.datasets["dex_ops"], role = "roles/bigquery.dataViewer" }
+    dex_anomaly = { dataset = module.bigquery.datasets["dex_anomaly"], role = "roles/bigquery.dataViewer" }
+  }
+  table_roles = {
+    pool_scores = { table = module.bigquery.table_ids["dex_anomaly.pool_scores"], role = "roles/bigquery.dataEditor" }
+    alerts      = { table = module.bigquery.table_ids["dex_anomaly.alerts"], role = "roles/bigquery.dataEditor" }
   }
   project_roles = local.bigquery_job
 
@@ -243,6 +259,7 @@ module "fn_serve" {
     WAREHOUSE            = local.warehouse
     GOOGLE_CLOUD_PROJECT = var.project_id
     SECRETS_BACKEND      = "secret-manager"
+    SERVE_API_KEY_SECRET = "serve-api-key"
   }
   secrets = {
     "serve-api-key" = module.secrets.ids["serve-api-key"]
@@ -250,8 +267,10 @@ module "fn_serve" {
   bucket_roles = {
     models = { bucket = module.storage.models_bucket, role = "roles/storage.objectViewer" }
   }
-  dataset_roles = {
-    dex_anomaly = { dataset = module.bigquery.datasets["dex_anomaly"], role = "roles/bigquery.dataViewer" }
+  # GET /score reads stored scores and alerts: those two tables, not the mart beside them.
+  table_roles = {
+    pool_scores = { table = module.bigquery.table_ids["dex_anomaly.pool_scores"], role = "roles/bigquery.dataViewer" }
+    alerts      = { table = module.bigquery.table_ids["dex_anomaly.alerts"], role = "roles/bigquery.dataViewer" }
   }
   project_roles = local.bigquery_job
   invokers      = { for m in var.serve_invokers : m => m }
@@ -330,6 +349,15 @@ resource "google_bigquery_dataset_iam_member" "dataform" {
   project    = var.project_id
   dataset_id = module.bigquery.datasets[each.key]
   role       = each.value
+  member     = "serviceAccount:${google_service_account.dataform.email}"
+}
+
+# Staging keeps only hours whose manifest load verified: it joins dex_ops.ingestion_log.
+resource "google_bigquery_table_iam_member" "dataform_reads_ingestion_log" {
+  project    = var.project_id
+  dataset_id = split("/", module.bigquery.table_ids["dex_ops.ingestion_log"])[3]
+  table_id   = split("/", module.bigquery.table_ids["dex_ops.ingestion_log"])[5]
+  role       = "roles/bigquery.dataViewer"
   member     = "serviceAccount:${google_service_account.dataform.email}"
 }
 
