@@ -75,3 +75,15 @@ variable "looker_readers" {
   type        = list(string)
   default     = []
 }
+
+variable "deletion_protection" {
+  description = "Refuse to destroy BigQuery tables (false in dev only)."
+  type        = bool
+  default     = true
+}
+
+variable "force_destroy" {
+  description = "Let terraform destroy non-empty raw and model buckets (true in dev only)."
+  type        = bool
+  default     = false
+}

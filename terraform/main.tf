@@ -1,5 +1,7 @@
-# The dev environment: one project, the whole system. Run npm run build first (the bundles in
-# dist/functions are the functions' sources), then terraform init and apply here.
+# The one root of every environment: one project per environment, the whole system. What differs
+# between environments is in envs/<env>/: terraform.tfvars (from terraform.tfvars.example) and
+# backend.gcs.tfbackend (where its state lives). Run npm run build first (the bundles in
+# dist/functions are the functions' sources); terraform/README.md has the commands.
 
 terraform {
   required_version = ">= 1.5.0"
@@ -17,10 +19,9 @@ terraform {
       version = ">= 2.4.0, < 3.0.0"
     }
   }
-  # State in a bucket made once by hand: terraform init -backend-config="bucket=<project>-tfstate".
-  backend "gcs" {
-    prefix = "dex-anomaly/dev"
-  }
+  # State in a bucket made once by hand, per environment:
+  # terraform init -backend-config=envs/<env>/backend.gcs.tfbackend -backend-config="bucket=<project>-tfstate"
+  backend "gcs" {}
 }
 
 provider "google" {
@@ -34,11 +35,11 @@ provider "google-beta" {
 }
 
 module "system" {
-  source                 = "../../modules/system"
+  source                 = "./modules/system"
   project_id             = var.project_id
   region                 = var.region
   location               = var.location
-  dist_dir               = "${path.root}/../../../dist/functions"
+  dist_dir               = "${path.root}/../dist/functions"
   dex_sources            = var.dex_sources
   slack_channel          = var.slack_channel
   serve_invokers         = var.serve_invokers
@@ -47,18 +48,8 @@ module "system" {
   stale_after_hours      = var.stale_after_hours
   alert_rate_band        = var.alert_rate_band
   create_mart_views      = var.create_mart_views
-  deletion_protection    = false
-  force_destroy          = true
+  deletion_protection    = var.deletion_protection
+  force_destroy          = var.force_destroy
   dataform_git_commitish = var.dataform_git_commitish
   looker_readers         = var.looker_readers
-}
-
-output "system" {
-  description = "URIs, accounts and views of the deployment."
-  value = {
-    raw_store_url    = module.system.raw_store_url
-    function_uris    = module.system.function_uris
-    service_accounts = module.system.service_accounts
-    looker_views     = module.system.looker_views
-  }
 }
