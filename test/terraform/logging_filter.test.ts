@@ -35,3 +35,16 @@ test('anything outside the subset is refused, not guessed', () => {
 test('EXTRACT reads the field', () => {
   expect(extract('EXTRACT(jsonPayload.error.kind)', entry)).toBe('upstream');
 });
+
+test('the special fields of a structured line leave jsonPayload for the entry, as Cloud Logging does', () => {
+  const line = { severity: 'ERROR', message: 'fetch POST / -> 502', function: 'fetch', httpRequest: { status: 502 }, 'logging.googleapis.com/trace': 'projects/p/traces/t' };
+  expect(entryFromLine(line, 'dex-fetch')).toEqual({
+    severity: 'ERROR',
+    resource: { type: 'cloud_run_revision', labels: { service_name: 'dex-fetch' } },
+    httpRequest: { status: 502 },
+    trace: 'projects/p/traces/t',
+    jsonPayload: { message: 'fetch POST / -> 502', function: 'fetch' },
+  });
+  expect(matchesLogFilter('httpRequest.status>=500', entryFromLine(line, 'dex-fetch'))).toBe(true);
+  expect(matchesLogFilter('jsonPayload.httpRequest.status>=500', entryFromLine(line, 'dex-fetch'))).toBe(false);
+});

@@ -158,12 +158,22 @@ export function matchesLogFilter(filter: string, entry: LogEntry): boolean {
 }
 
 /**
- * The entry Cloud Logging makes of one JSON line a Cloud Run function writes to stdout: severity
- * lifted out, every other field (message included) under jsonPayload.
+ * The entry Cloud Logging makes of one JSON line a Cloud Run function writes to stdout: the
+ * special fields of structured logging lifted out of the payload into the entry (`severity`,
+ * `httpRequest`, `logging.googleapis.com/trace` as `trace`, `logging.googleapis.com/labels` as
+ * `labels`), every other field (message included) under jsonPayload. So a filter on
+ * `jsonPayload.httpRequest` matches nothing, as in Cloud Logging.
  */
 export function entryFromLine(line: Readonly<Record<string, unknown>>, serviceName: string): LogEntry {
-  const { severity, ...payload } = line;
-  return { severity: typeof severity === 'string' ? severity : 'DEFAULT', resource: { type: 'cloud_run_revision', labels: { service_name: serviceName } }, jsonPayload: payload };
+  const { severity, httpRequest, 'logging.googleapis.com/trace': trace, 'logging.googleapis.com/labels': labels, ...payload } = line;
+  return {
+    severity: typeof severity === 'string' ? severity : 'DEFAULT',
+    resource: { type: 'cloud_run_revision', labels: { service_name: serviceName } },
+    ...(httpRequest === undefined ? {} : { httpRequest }),
+    ...(trace === undefined ? {} : { trace }),
+    ...(labels === undefined ? {} : { labels }),
+    jsonPayload: payload,
+  };
 }
 
 /** The value of a metric's EXTRACT(path) on an entry. */

@@ -3,9 +3,19 @@
  * CloudEvent wrappers' one line per invocation, and the ops lines of shared/ops/ops_log.ts. Each
  * alert policy watches a metric defined here.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CloudEvent, Request, Response } from '@google-cloud/functions-framework';
 import { cloudEventFunction } from '../../functions/_runtime/cloud_event_function';
 import { httpFunction } from '../../functions/_runtime/http_function';
+import { createFetchFunction } from '../../functions/fetch/handler';
+import { createLoadFunction } from '../../functions/load/handler';
+import { localSources } from '../../shared/config/sources';
+import { manifestKey } from '../../shared/raw/raw_layout';
+import { writeHour } from '../../shared/raw/write_hour';
+import { LocalFolderStore } from '../../shared/storage/local_folder_store';
+import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
 import { InvalidInputError, NotReadyError, UpstreamError } from '../../shared/errors';
 import { memoryLogger } from '../../shared/logging';
 import { alertRateLogLine, FRESHNESS_KINDS, freshnessLogLine, logOps, slackDeliveryLogLine } from '../../shared/ops/ops_log';
@@ -66,9 +76,51 @@ describe('function failures', () => {
       ['event dead letter', await eventLine('load', new InvalidInputError('malformed event')), true],
       ['event handled', await eventLine('load', 'ok'), false],
       ['slack failure (its own metric)', opsLine('score', slackDeliveryLogLine({ ok: false, alerts: 1, error: 'invalid_auth' })), false],
+      ['an ERROR line inside a run', opsLine('score', { severity: 'ERROR', message: 'alert delivery failed: invalid_auth', fields: { retryable: false } }), false],
+      ['cloud run request log (no function field)', { severity: 'ERROR', resource: { type: 'cloud_run_revision' }, httpRequest: { status: 503 } }, false],
       ['freshness line', opsLine('fetch', freshnessLogLine('fetched', 's', HOUR, NOW)), false],
     ];
     expect(cases.map(([what, entry]) => [what, matchesLogFilter(filterOf('function_failures'), entry)])).toEqual(cases.map(([what, , expected]) => [what, expected]));
+  });
+
+  // The real code paths: a run writes ERROR lines on its way besides its one invocation line.
+  describe('one failed run counts once, however many ERROR lines it wrote', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'monitoring-'));
+    });
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const counted = (entries: LogEntry[]) => entries.filter((e) => matchesLogFilter(filterOf('function_failures'), e)).length;
+
+    test('fetch, every source unreachable: an ERROR line per source, one failed invocation', async () => {
+      const logger = memoryLogger();
+      // Port 1 on the loopback refuses at once; one attempt, no sleeping.
+      const fn = createFetchFunction({ LOCAL_SUBGRAPH_URL: 'http://127.0.0.1:1', DATA_STORE_URL: dir, FETCH_START_HOUR: '2026-11-24T10:00:00Z', FETCH_RETRY_ATTEMPTS: '1' }, { logger, now: () => NOW, retryDeps: { sleep: () => Promise.resolve(), random: () => 0.5 } });
+      let status = 0;
+      const req = { method: 'POST', originalUrl: '/', path: '/', get: () => undefined, body: {} } as unknown as Request;
+      const res = { set: () => res, status: (s: number) => ((status = s), res), json: () => res } as unknown as Response;
+      await fn(req, res);
+      const entries = logger.lines.map((l) => entryFromLine(l, 'dex-fetch'));
+      expect(status).toBeGreaterThanOrEqual(500);
+      expect(entries.filter((e) => e.severity === 'ERROR').length).toBeGreaterThan(2);
+      expect(counted(entries)).toBe(1);
+    });
+
+    test('load, a manifest that is gone: the corrupt-hour ERROR line and the dead letter, one failed invocation', async () => {
+      const logger = memoryLogger();
+      const warehouse = await DuckDbWarehouse.open();
+      try {
+        const fn = createLoadFunction({ DATA_STORE_URL: dir, WAREHOUSE: 'duckdb::memory:' }, { logger, warehouse, now: () => NOW });
+        await fn({ id: 'e1', type: 'google.cloud.storage.object.v1.finalized', source: 's', specversion: '1.0', data: { bucket: 'raw', name: manifestKey('uniswap-v3-ethereum', HOUR) } });
+      } finally {
+        await warehouse.close();
+      }
+      const entries = logger.lines.map((l) => entryFromLine(l, 'dex-load'));
+      expect(entries.filter((e) => e.severity === 'ERROR')).toHaveLength(2);
+      expect(counted(entries)).toBe(1);
+    });
   });
 
   test('the function label is extracted from the line', async () => {
@@ -85,6 +137,27 @@ describe('freshness', () => {
     expect(extract(String(metric('freshness_lag').value_extractor), entry)).toBe(3.5);
     const labels = mapAttr(metric('freshness_lag'), 'label_extractors') ?? {};
     expect([extract(String(labels.kind), entry), extract(String(labels.source), entry)]).toEqual([kind, 'uniswap-v3-ethereum']);
+  });
+
+  // fetch's and score's handlers are checked for their lines in test/functions; load's here.
+  test('load writes a loaded line for the hour it records, which the metric reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'monitoring-'));
+    const logger = memoryLogger();
+    const warehouse = await DuckDbWarehouse.open();
+    const source = localSources('http://127.0.0.1:1')[0]!;
+    const row = { entity_id: `0xaa-${HOUR / 3600}`, pool_id: '0xaa', hour_start_unix: HOUR, dex: 'uniswap', chain: 'ethereum', kind: 'uniswap-v3', token0_id: '0x1', token0_symbol: 'A', token0_decimals: '18', token1_id: '0x2', token1_symbol: 'B', token1_decimals: '18', fee_tier: '500', tvl_usd: '1000', volume_usd: '42', fees_usd: '0.5', volume_token0: '1', volume_token1: '1', tx_count: '3', token0_price: '1', token1_price: '1', open: '1', high: '1', low: '1', close: '1', liquidity: '1', reserve0: null, reserve1: null, block_number: 9, block_timestamp: HOUR + 3700 };
+    try {
+      await writeHour(new LocalFolderStore(dir), source, { hourStart: HOUR, rows: [row], quarantined: [], block: { number: 9, timestamp: HOUR + 3700, hash: '0x9' }, pages: 1, duplicateRows: 0, hasIndexingErrors: false }, NOW);
+      const fn = createLoadFunction({ DATA_STORE_URL: dir, WAREHOUSE: 'duckdb::memory:' }, { logger, warehouse, now: () => NOW });
+      await fn({ id: 'e2', type: 'google.cloud.storage.object.v1.finalized', source: 's', specversion: '1.0', data: { bucket: 'raw', name: manifestKey(source.id, HOUR) } });
+    } finally {
+      await warehouse.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const matching = logger.lines.map((l) => entryFromLine(l, 'dex-load')).filter((e) => matchesLogFilter(filterOf('freshness_lag'), e));
+    expect(matching).toHaveLength(1);
+    const labels = mapAttr(metric('freshness_lag'), 'label_extractors') ?? {};
+    expect([extract(String(labels.kind), matching[0]!), extract(String(labels.source), matching[0]!), extract(String(metric('freshness_lag').value_extractor), matching[0]!)]).toEqual(['loaded', source.id, 3.5]);
   });
 
   test('other lines do not', async () => {

@@ -6,8 +6,11 @@ locals {
   metric_prefix = "logging.googleapis.com/user"
 }
 
-# One per failed invocation: an HTTP answer of 5xx (ERROR), an event acknowledged as a dead letter
-# (ERROR) or an event failure that will be retried (WARNING, error.retryable).
+# One per failed invocation, read from the wrappers' one line per invocation only: an HTTP answer
+# of 5xx (httpRequest is a special field: Cloud Logging lifts it out of jsonPayload), an event
+# acknowledged as a dead letter, or an event failure that will be retried. The ERROR lines a
+# run writes on its way (a failing source of fetch, a corrupt hour of load, a Slack delivery of
+# score) are not invocations: counting them would fire on one bad run of a three-source fetch.
 resource "google_logging_metric" "function_failures" {
   project     = var.project_id
   name        = "dex_function_failures"
@@ -15,7 +18,7 @@ resource "google_logging_metric" "function_failures" {
   filter      = <<-EOT
     resource.type="cloud_run_revision"
     jsonPayload.function:*
-    (severity>=ERROR OR jsonPayload.error.retryable=true)
+    (httpRequest.status>=500 OR jsonPayload.acknowledged=true OR (jsonPayload.event_id:* AND jsonPayload.error.retryable=true))
   EOT
 
   label_extractors = {
