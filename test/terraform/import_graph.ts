@@ -54,3 +54,8 @@ export function tablesTouched(file: string, specs: ReadonlyMap<string, string>):
   if (/\.exposeRawLayer\(/.test(code)) found.add('dex_raw.raw_pool_hour');
   return [...found].sort();
 }
+
+/** Whether a file reads a secret through the Secrets port (`secrets.get(` on any receiver named for secrets). */
+export function readsSecrets(file: string): boolean {
+  return /\b\w*[sS]ecrets\)?\.get\(/.test(codeOf(file));
+}

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allStrings, loadTerraform, mapAttr, moduleDir, mustGet, TERRAFORM_DIR, type Body, type TfModule } from './hcl';
-import { importGraph, storeVerbs, tablesTouched, tableSpecConstants, type StoreVerb } from './import_graph';
+import { importGraph, readsSecrets, storeVerbs, tablesTouched, tableSpecConstants, type StoreVerb } from './import_graph';
 import { CALL_PERMISSIONS, expectedGrants, kindOf, NEEDS, NOT_CALLED, renderGrantRows, ROLES, sortGrants, type Call, type FunctionName, type Grant, type Resource } from './permissions';
 import { REPO } from './system_expectations';
 import { RAW_EXTERNAL_TABLE, TABLE_SPECS } from '../../shared/warehouse/table_registry';
@@ -112,6 +112,19 @@ describe.each(NAMES)('%s', (name) => {
       if (n.on.startsWith('table:')) expect([n.on, managed.has(n.on.slice('table:'.length))]).toEqual([n.on, true]);
       if (n.on.startsWith('dataset:') && (n.call === 'bq.read' || n.call === 'bq.write')) expect([n.on, (n.tables ?? []).filter((t) => managed.has(t))]).toEqual([n.on, []]);
     }
+  });
+
+  test('the files of its path that read a secret are exactly those its secret needs name', () => {
+    const reading = scanned.filter(readsSecrets);
+    const named = [...new Set(needs.filter((n) => n.call === 'secret.read').flatMap((n) => n.where))].sort();
+    expect(reading).toEqual(named);
+  });
+
+  test("the secret it is told to read (its env) is the one it is granted", () => {
+    const env = mapAttr(calls.get(name)!, 'environment') ?? {};
+    const named = Object.entries(env).filter(([k]) => k.endsWith('_SECRET')).map(([, v]) => `secret:${String(v)}`);
+    const granted = needs.filter((n) => n.call === 'secret.read').map((n) => n.on);
+    for (const secret of named) expect(granted).toContain(secret);
   });
 
   test("the README's table lists its grants as rendered from the needs", () => {
