@@ -22,7 +22,7 @@ const SCORE_COLUMNS = 'source, dex, chain, pool_id, pair, hour_ts, score, thresh
 export const STORED_SCORES_SQL = {
   scoreAt: `SELECT ${SCORE_COLUMNS} FROM dex_anomaly.pool_scores WHERE source = @source AND pool_id = @pool_id AND hour_ts = TIMESTAMP_SECONDS(@hour_s) ORDER BY scored_at DESC LIMIT 1`,
   latest: `SELECT ${SCORE_COLUMNS} FROM dex_anomaly.pool_scores WHERE source = @source AND pool_id = @pool_id ORDER BY hour_ts DESC, scored_at DESC LIMIT 1`,
-  alerts: `SELECT source, pool_id, hour_ts, alert_type, severity, status FROM dex_anomaly.alerts WHERE source = @source AND pool_id = @pool_id ORDER BY hour_ts DESC LIMIT ${RECENT_ALERTS}`,
+  alerts: `SELECT source, pool_id, hour_ts, alert_type, severity, delivery_status FROM dex_anomaly.alerts WHERE source = @source AND pool_id = @pool_id ORDER BY hour_ts DESC LIMIT ${RECENT_ALERTS}`,
 } as const;
 
 /** StoredScores over the warehouse's dex_anomaly.pool_scores and dex_anomaly.alerts. */
@@ -58,7 +58,7 @@ function toScore(row: Row): StoredScore {
 }
 
 function toAlert(row: Row): StoredAlert {
-  return { source: String(row.source), pool_id: String(row.pool_id), hour: iso(row.hour_ts), alert_type: text(row.alert_type), severity: text(row.severity), status: text(row.status) };
+  return { source: String(row.source), pool_id: String(row.pool_id), hour: iso(row.hour_ts), alert_type: text(row.alert_type), severity: text(row.severity), status: text(row.delivery_status) };
 }
 
 function text(value: unknown): string | null {

@@ -14,6 +14,7 @@ import { serializeModel } from '../../shared/iforest';
 import { memoryLogger } from '../../shared/logging';
 import { modelFileLoader } from '../../shared/serve/model_file_loader';
 import type { LoadedModel, ModelLoader } from '../../shared/serve/model_source';
+import { ALERTS, POOL_SCORES } from '../../shared/scoring/tables';
 import { warehouseStoredScores } from '../../shared/serve/stored_scores';
 import { errorBodySchema, scoreResponseSchema } from '../../shared/serve/score_schema';
 import { openObjectStore } from '../../shared/storage/open_store';
@@ -161,10 +162,10 @@ test('with SERVE_API_KEY_SECRET the key from the secrets backend is required', a
 test('GET /score reads stored scores through the StoredScores port', async () => {
   const wh = await DuckDbWarehouse.open();
   try {
-    await wh.query('CREATE SCHEMA dex_anomaly');
-    await wh.query('CREATE TABLE dex_anomaly.pool_scores (source VARCHAR, dex VARCHAR, chain VARCHAR, pool_id VARCHAR, pair VARCHAR, hour_ts TIMESTAMP, score DOUBLE, threshold DOUBLE, is_anomaly BOOLEAN, alert_type VARCHAR, model_version VARCHAR, top_features JSON, scored_at TIMESTAMP)');
-    await wh.query('CREATE TABLE dex_anomaly.alerts (source VARCHAR, pool_id VARCHAR, hour_ts TIMESTAMP, alert_type VARCHAR, severity VARCHAR, status VARCHAR)');
-    await wh.query("INSERT INTO dex_anomaly.pool_scores VALUES ('uni', 'uniswap', 'ethereum', '0xaa', 'A/B', TIMESTAMP '2026-11-24 07:00:00', 0.7, 0.6, true, 'volume_spike', 'v1', NULL, NULL)");
+    // The tables as shared/scoring defines them, so a renamed column fails here.
+    await wh.ensureTable(POOL_SCORES);
+    await wh.ensureTable(ALERTS);
+    await wh.query("INSERT INTO dex_anomaly.pool_scores (source, dex, chain, pool_id, pair, hour_ts, score, threshold, is_anomaly, alert_type, model_version, scored_at) VALUES ('uni', 'uniswap', 'ethereum', '0xaa', 'A/B', TIMESTAMP '2026-11-24 07:00:00', 0.7, 0.6, true, 'volume_spike', 'v1', TIMESTAMP '2026-11-24 07:35:00')");
     await start({}, { storedScores: warehouseStoredScores(wh) });
     const hit = await call('/score?source=uni&pool_id=0xaa&hour=2026-11-24T07:00:00Z');
     expect([hit.status, (hit.json as { score: { score: number } }).score.score]).toEqual([200, 0.7]);
