@@ -10,6 +10,7 @@ import { publishScoredHour, type PublishedHour } from '../scoring/publish_hour';
 import type { FeatureContribution, PoolScore } from '../scoring/write_hour_scores';
 import { diffiImportances } from '../serve/diffi_axis';
 import type { ObjectStore } from '../storage/object_store';
+import { timedStep, type StepObserver } from './score_steps';
 import type { Warehouse } from '../warehouse/warehouse';
 
 const MART = '`dex_anomaly.mart_pool_features_labeled`';
@@ -24,6 +25,8 @@ export interface ScoreDeps {
   readonly modelName: string;
   /** Delivery: the notifier, the mute list, the alert policy's delivery settings. */
   readonly alerts: Omit<AlertDeps, 'warehouse'>;
+  /** Told each step's cost (npm run bench:score); nothing is measured without it. */
+  readonly onStep?: StepObserver;
 }
 
 export interface ScoreHourResult {
@@ -50,28 +53,35 @@ interface MartRow {
  * an empty success. Rerunning an hour changes nothing and posts nothing again.
  */
 export async function scoreHour(deps: ScoreDeps, hourUnix: number): Promise<ScoreHourResult> {
+  const step = <T>(name: Parameters<StepObserver>[0], work: () => Promise<T> | T) => timedStep(deps.onStep, name, work);
   const registry = openRegistry(deps.store, deps.modelName);
-  const production = await registry.loadProductionModel(FEATURE_NAMES);
+  const production = await step('model', () => registry.loadProductionModel(FEATURE_NAMES));
   if (!production) throw new NotReadyError(`no production model '${deps.modelName}' yet: run train first`);
   const { model, version, metadata } = production;
   const threshold = metadata.threshold.value;
 
-  const rows = await readMartHour(deps.warehouse, hourUnix);
+  const rows = await step('read', () => readMartHour(deps.warehouse, hourUnix));
   if (rows.length === 0) throw new NotReadyError(`the mart has no rows for ${iso(hourUnix)} yet (fetch, load and the Dataform run come first)`);
-  const matrix: FeatureMatrix = { rows: rows.length, values: Float64Array.from(rows.flatMap((r) => r.values)), featureNames: FEATURE_NAMES };
-  const raw = model.scoreSamples(matrix);
-  const scored: ScoredPoolHour[] = rows.map((r, i) => ({ ...r.meta, score: -raw[i]!, features: Object.fromEntries(FEATURE_NAMES.map((n, c) => [n, r.values[c]!])) }));
+  const { matrix, scored } = await step('score', () => {
+    const matrix: FeatureMatrix = { rows: rows.length, values: Float64Array.from(rows.flatMap((r) => r.values)), featureNames: FEATURE_NAMES };
+    const raw = model.scoreSamples(matrix);
+    const scored: ScoredPoolHour[] = rows.map((r, i) => ({ ...r.meta, score: -raw[i]!, features: Object.fromEntries(FEATURE_NAMES.map((n, c) => [n, r.values[c]!])) }));
+    return { matrix, scored };
+  });
   // Delivery deduplicates episodes from the alerts table, so the policy decides this hour alone.
-  const { decisions } = decideHour(scored, { ...DEFAULT_POLICY, scoreThreshold: threshold, spikeConfirmThreshold: metadata.threshold.spikeConfirmValue, cooldownHours: deps.alerts.config.cooldownHours, mute: [] });
+  const { decisions } = await step('policy', () => decideHour(scored, { ...DEFAULT_POLICY, scoreThreshold: threshold, spikeConfirmThreshold: metadata.threshold.spikeConfirmValue, cooldownHours: deps.alerts.config.cooldownHours, mute: [] }));
 
   const alerting = decisions.map((d, i) => ({ d, i })).filter(({ d }) => d.alert_type !== null);
-  const explanations = explain(model.model, matrix, alerting.map(({ i }) => i));
-  const context = await poolContext(deps.warehouse, hourUnix, alerting.map(({ d }) => d));
-  const ranks = hourPercentiles(scored.map((s) => s.score));
-  const contributions = new Map<number, FeatureContribution[]>();
-  alerting.forEach(({ d, i }, k) => {
-    const usual = context.usual.get(`${d.source}/${d.pool_id}`);
-    contributions.set(i, topFeatures(explanations[k]!, rows[i]!.values, usual));
+  const { context, ranks, contributions } = await step('explain', async () => {
+    const explanations = explain(model.model, matrix, alerting.map(({ i }) => i));
+    const context = await poolContext(deps.warehouse, hourUnix, alerting.map(({ d }) => d));
+    const ranks = hourPercentiles(scored.map((s) => s.score));
+    const contributions = new Map<number, FeatureContribution[]>();
+    alerting.forEach(({ d, i }, k) => {
+      const usual = context.usual.get(`${d.source}/${d.pool_id}`);
+      contributions.set(i, topFeatures(explanations[k]!, rows[i]!.values, usual));
+    });
+    return { context, ranks, contributions };
   });
 
   const scores: PoolScore[] = decisions.map((d, i) => ({
@@ -107,7 +117,7 @@ export async function scoreHour(deps: ScoreDeps, hourUnix: number): Promise<Scor
       top_features: contributions.get(i) ?? [],
       facts: { ...d.reason_inputs },
     }));
-  const published = await publishScoredHour({ ...deps.alerts, warehouse: deps.warehouse }, hourUnix, scores, candidates);
+  const published = await publishScoredHour({ ...deps.alerts, warehouse: deps.warehouse }, hourUnix, scores, candidates, deps.onStep);
   const sources = [...new Set(decisions.map((d) => d.source))].sort();
   const bySource = sources.map((source) => ({ source, pools: decisions.filter((d) => d.source === source).length, alerts: candidates.filter((c) => c.source === source && c.alert_type !== 'data_error').length }));
   return { hour: iso(hourUnix), modelVersion: version, pools: rows.length, anomalies: decisions.filter((d) => d.is_anomaly).length, alertCandidates: candidates.length, published, bySource };
