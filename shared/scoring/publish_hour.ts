@@ -1,6 +1,7 @@
 import type { AlertCandidate } from '../alerts/alert_candidate';
 import { deliverPending, recordAndDeliverAlerts, type AlertDeps, type AlertRunSummary, type DeliverySummary } from '../alerts/deliver_alerts';
 import { timedStep, type StepObserver } from '../pipeline/score_steps';
+import { ensureTableOnce } from '../warehouse/ensure_table_once';
 import { POOL_SCORES } from './tables';
 import { writeHourScores, type PoolScore } from './write_hour_scores';
 
@@ -19,7 +20,7 @@ export interface PublishedHour {
  */
 export async function publishScoredHour(deps: AlertDeps, hour: number, scores: readonly PoolScore[], candidates: readonly AlertCandidate[], onStep?: StepObserver): Promise<PublishedHour> {
   const written = await timedStep(onStep, 'write', async () => {
-    await deps.warehouse.ensureTable(POOL_SCORES);
+    await ensureTableOnce(deps.warehouse, POOL_SCORES);
     return writeHourScores(deps.warehouse, hour, scores, deps.now());
   });
   const { earlier, alerts } = await timedStep(onStep, 'alerts', async () => {
