@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY, decideHour, type AlertDecision, type ScoredPoolHour } from '../alerting/alert_policy';
-import type { AlertCandidate, Severity } from '../alerts/alert_candidate';
+import type { AlertCandidate } from '../alerts/alert_candidate';
 import type { AlertDeps } from '../alerts/deliver_alerts';
 import { NotReadyError } from '../errors';
 import { FEATURE_NAMES } from '../features/feature_spec';
@@ -15,7 +15,6 @@ import type { Warehouse } from '../warehouse/warehouse';
 
 const MART = '`dex_anomaly.mart_pool_features_labeled`';
 const STAGING = '`dex_anomaly.stg_pool_hour`';
-const SEVERITY: Readonly<Record<string, Severity>> = { high: 'critical', medium: 'warning', low: 'info' };
 const TOP_FEATURES = 3;
 
 export interface ScoreDeps {
@@ -96,7 +95,7 @@ export async function scoreHour(deps: ScoreDeps, hourUnix: number): Promise<Scor
     threshold,
     is_anomaly: d.is_anomaly,
     alert_type: d.alert_type,
-    severity: d.severity === null ? null : SEVERITY[d.severity]!,
+    severity: d.severity,
     model_version: version,
     top_features: contributions.get(i) ?? [],
   }));
@@ -110,7 +109,7 @@ export async function scoreHour(deps: ScoreDeps, hourUnix: number): Promise<Scor
       pair: context.pairs.get(`${d.source}/${d.pool_id}`) ?? null,
       hour_ts: hourUnix,
       alert_type: d.alert_type!,
-      severity: SEVERITY[d.severity ?? 'low']!,
+      severity: d.severity ?? 'info',
       score: d.score,
       threshold,
       score_percentile: ranks[i]!,
