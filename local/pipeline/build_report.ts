@@ -1,12 +1,13 @@
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
 import type { Evaluation } from '../../shared/detection/evaluate';
 import { alertsPerDay } from '../../shared/report/alerts_per_day';
-import type { ReportData, Severity } from '../../shared/report/report_data';
+import { isSeverity } from '../../shared/alerting/vocabulary';
+import type { ReportData } from '../../shared/report/report_data';
 import type { TrainRunResult } from '../../shared/train/train_model';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
 
 const HOUR = 3600;
-const SEVERITY: Readonly<Record<string, Severity>> = { info: 'low', warning: 'medium', critical: 'high' };
+const severityOf = (stored: unknown) => (isSeverity(stored) ? stored : 'info');
 const TOP_POOLS = 8;
 
 export interface ReportInputs {
@@ -55,7 +56,7 @@ export async function buildReportData(wh: Warehouse, r: ReportInputs): Promise<R
         tvl_usd: hours.map((h) => { const v = num(byHour.get(h)?.tvl_usd); return v === null ? null : Math.max(0, v); }),
         score: hours.map((h) => scoreByHour.get(h) ?? null),
       },
-      alerts: alertRows.filter((a) => a.source === key.source && a.pool_id === key.pool).map((a) => ({ hour_ts: Number(a.hour), type: String(a.alert_type), severity: SEVERITY[String(a.severity)] ?? 'low' })),
+      alerts: alertRows.filter((a) => a.source === key.source && a.pool_id === key.pool).map((a) => ({ hour_ts: Number(a.hour), type: String(a.alert_type), severity: severityOf(a.severity) })),
       injected: r.truth.filter((t) => t.pool === poolKey).map((t) => ({ type: t.type, hours: t.hours.filter((h) => h >= r.fromHour && h <= r.toHour) })).filter((t) => t.hours.length > 0),
     });
   }
@@ -68,7 +69,7 @@ export async function buildReportData(wh: Warehouse, r: ReportInputs): Promise<R
     type: String(a.alert_type),
     hour_ts: Number(a.hour),
     description: typeof a.summary === 'string' && a.summary ? a.summary : String(a.alert_type),
-    severity: SEVERITY[String(a.severity)] ?? 'low',
+    severity: severityOf(a.severity),
     score: Number(a.score),
   }));
   const d = r.detection;

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors';
 import { percentileLinear } from '../iforest/percentile';
-import { DEFAULT_RULES, matchRules, RULE_FEATURES, type RuleInputs, type RuleThresholds, type Severity } from './alert_rules';
+import { DEFAULT_RULES, matchRules, RULE_FEATURES, type RuleInputs, type RuleThresholds } from './alert_rules';
+import { ALERT_TYPES, SEVERITY_RANK, type AlertType, type Severity } from './vocabulary';
 
 /**
  * The alert policy: from a scored pool-hour to what is stored and posted. Pure: the score
@@ -8,9 +9,7 @@ import { DEFAULT_RULES, matchRules, RULE_FEATURES, type RuleInputs, type RuleThr
  * stores every decision in `pool_scores` (and the alerting ones in `alerts`) and posts exactly the
  * decisions with `post: true` to Slack.
  */
-export const ALERT_TYPES = ['rug_pull', 'liquidity_drain', 'volume_spike', 'anomaly', 'data_error'] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
-export type { Severity };
+export { ALERT_TYPES, type AlertType, type Severity };
 
 /** One pool-hour as the scorer has it: the mart's row and the forest's score. */
 export interface ScoredPoolHour {
@@ -119,8 +118,6 @@ export function thresholdForRate(trainingScores: ArrayLike<number>, targetRate: 
   return percentileLinear(trainingScores, 100 * (1 - targetRate));
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
-
 function ruleInputs(row: ScoredPoolHour): RuleInputs {
   const out = {} as Record<(typeof RULE_FEATURES)[number], number>;
   for (const name of RULE_FEATURES) {
@@ -182,22 +179,22 @@ function draft(row: ScoredPoolHour, policy: AlertPolicy): AlertDecision {
     return { ...base, is_anomaly: false, alert_type: null, severity: null, reason: `warming up: ${row.history_hours} h of history, ${policy.minHistoryHours} needed`, reason_inputs: { history_hours: row.history_hours } };
   }
   if (row.is_data_error) {
-    return { ...base, is_anomaly: false, alert_type: 'data_error', severity: 'low', reason: 'suspected data error (USD price of a token off by 10x or more against its recent prices, or a data-quality flag): check the source, not the market', reason_inputs: { score: row.score } };
+    return { ...base, is_anomaly: false, alert_type: 'data_error', severity: 'info', reason: 'suspected data error (USD price of a token off by 10x or more against its recent prices, or a data-quality flag): check the source, not the market', reason_inputs: { score: row.score } };
   }
   const inputs = ruleInputs(row);
   const reasonInputs = { ...inputs, score: row.score };
   const match = matchRules(inputs, policy.rules);
   const forest = row.score >= policy.scoreThreshold;
-  const unconfirmed = match?.type === 'volume_spike' && match.severity === 'medium' && policy.spikeConfirmThreshold !== undefined && row.score < policy.spikeConfirmThreshold;
+  const unconfirmed = match?.type === 'volume_spike' && match.severity === 'warning' && policy.spikeConfirmThreshold !== undefined && row.score < policy.spikeConfirmThreshold;
   if (match && !unconfirmed) {
     const also = forest ? '; the model agrees' : '';
     return { ...base, is_anomaly: true, alert_type: match.type, severity: match.severity, reason: `${match.reason}${also}`, reason_inputs: reasonInputs };
   }
   if (forest && policy.postUntyped === false) {
-    return { ...base, is_anomaly: true, alert_type: null, severity: 'low', reason: `unusual combination of features: score ${row.score.toFixed(3)} >= threshold ${policy.scoreThreshold.toFixed(3)} (stored, not posted: no rule matches)`, reason_inputs: reasonInputs };
+    return { ...base, is_anomaly: true, alert_type: null, severity: 'info', reason: `unusual combination of features: score ${row.score.toFixed(3)} >= threshold ${policy.scoreThreshold.toFixed(3)} (stored, not posted: no rule matches)`, reason_inputs: reasonInputs };
   }
   if (forest) {
-    return { ...base, is_anomaly: true, alert_type: 'anomaly', severity: 'low', reason: `unusual combination of features: score ${row.score.toFixed(3)} >= threshold ${policy.scoreThreshold.toFixed(3)}`, reason_inputs: reasonInputs };
+    return { ...base, is_anomaly: true, alert_type: 'anomaly', severity: 'info', reason: `unusual combination of features: score ${row.score.toFixed(3)} >= threshold ${policy.scoreThreshold.toFixed(3)}`, reason_inputs: reasonInputs };
   }
   return { ...base, is_anomaly: false, alert_type: null, severity: null, reason: 'normal', reason_inputs: reasonInputs };
 }

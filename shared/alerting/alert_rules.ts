@@ -3,8 +3,10 @@
  * person acts on. They read only scale-free, pool- or market-relative features, so they mean the
  * same for a $10k pool and a $1B one, and a market-wide move (every pool at once) is subtracted.
  */
-export type TypedAlert = 'rug_pull' | 'liquidity_drain' | 'volume_spike';
-export type Severity = 'high' | 'medium' | 'low';
+import type { RuleAlertType, Severity } from './vocabulary';
+
+export type TypedAlert = RuleAlertType;
+export type { Severity };
 
 export interface RuleThresholds {
   /** Rug pull: TVL falls below this log ratio in one hour (ln 0.1: 90 % gone) ... */
@@ -15,13 +17,13 @@ export interface RuleThresholds {
   readonly drainTvlLogChange: number;
   /** ... and TVL at most this log ratio of the week's maximum (ln 0.7). */
   readonly drainDrawdown: number;
-  /** A drain is high severity below this drawdown (ln 0.2: 80 % gone). */
+  /** A drain is critical below this drawdown (ln 0.2: 80 % gone). */
   readonly drainHighDrawdown: number;
   /** Spike: volume_vs_usual net of the market's at least this (1.5: about 3.5x the usual busy hour) ... */
   readonly spikeVolumeExcess: number;
   /** ... with transactions at least this far above the usual (ln 3: twice the usual count). */
   readonly spikeTx: number;
-  /** A spike is high severity above this volume excess (2.3: about 9x the usual busy hour). */
+  /** A spike is critical above this volume excess (2.3: about 9x the usual busy hour). */
   readonly spikeHighVolumeExcess: number;
 }
 
@@ -55,15 +57,15 @@ const times = (x: number) => `${(Math.exp(x) - 1).toFixed(1)}x`;
 export function matchRules(f: RuleInputs, t: RuleThresholds = DEFAULT_RULES): RuleMatch | undefined {
   const tvlNet = f.tvl_log_change_1h - Math.min(f.market_tvl_move, 0);
   if (f.tvl_log_change_1h <= t.rugTvlLogChange && f.swap_rate_log_change_1h <= t.rugRateLogChange) {
-    return { type: 'rug_pull', severity: 'high', reason: `TVL fell ${pct(f.tvl_log_change_1h)} in one hour while token0's price in the pool fell ${pct(f.swap_rate_log_change_1h)}` };
+    return { type: 'rug_pull', severity: 'critical', reason: `TVL fell ${pct(f.tvl_log_change_1h)} in one hour while token0's price in the pool fell ${pct(f.swap_rate_log_change_1h)}` };
   }
   if (tvlNet <= t.drainTvlLogChange && f.tvl_drawdown_7d <= t.drainDrawdown) {
-    const severity = f.tvl_drawdown_7d <= t.drainHighDrawdown ? 'high' : 'medium';
+    const severity = f.tvl_drawdown_7d <= t.drainHighDrawdown ? 'critical' : 'warning';
     return { type: 'liquidity_drain', severity, reason: `TVL fell ${pct(f.tvl_log_change_1h)} in one hour (market ${pct(f.market_tvl_move)}), ${pct(f.tvl_drawdown_7d)} below its 7-day high` };
   }
   const volumeExcess = f.volume_vs_usual - Math.max(f.market_volume_move, 0);
   if (volumeExcess >= t.spikeVolumeExcess && f.tx_vs_usual >= t.spikeTx) {
-    const severity = volumeExcess >= t.spikeHighVolumeExcess ? 'high' : 'medium';
+    const severity = volumeExcess >= t.spikeHighVolumeExcess ? 'critical' : 'warning';
     return { type: 'volume_spike', severity, reason: `volume ${times(f.volume_vs_usual)} the pool's usual busy hour (market ${times(f.market_volume_move)}), transactions ${times(f.tx_vs_usual)} the usual` };
   }
   return undefined;

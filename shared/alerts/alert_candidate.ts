@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { ALERT_TYPES, SEVERITIES, type AlertType, type Severity } from '../alerting/vocabulary';
 import { featureContributionSchema } from '../scoring/write_hour_scores';
 
-export const ALERT_TYPES = ['volume_spike', 'liquidity_drain', 'rug_pull', 'data_error', 'anomaly'] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
-
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { ALERT_TYPES, SEVERITIES, type AlertType, type Severity };
 
 /**
  * A pool-hour the alert policy decided to alert on: what delivery needs and nothing of how the
- * decision was made. The lead maps the policy's output to this shape at merge; everything past it
+ * decision was made. The score use-case builds it from the policy's decision; everything past it
  * (deduplication, recording, muting, messages, retries) reads only this.
  *
  * `facts` are the numbers the message puts into words, e.g. `{ tvl_change_2h: -0.94,

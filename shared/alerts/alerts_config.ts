@@ -98,7 +98,7 @@ export async function openNotifier(config: AlertsConfig, secrets: Secrets, env: 
   if (token !== undefined) {
     overrides.onSecret?.(token);
     if (!config.slackChannel) throw new ConfigError(`invalid configuration SLACK_CHANNEL: required when the Slack bot token (secret ${SLACK_TOKEN_SECRET}) is set`);
-    notifier = slackNotifier({ token, channel: config.slackChannel, dataErrorChannel: config.slackDataErrorChannel, slackApiUrl: overrides.slackApiUrl, retryDeps: overrides.retryDeps });
+    notifier = slackNotifier({ token, channel: config.slackChannel, dataErrorChannel: config.slackDataErrorChannel, slackApiUrl: overrides.slackApiUrl, retryDeps: overrides.retryDeps, logger });
   } else if (config.webhookUrl) {
     notifier = webhookNotifier({ url: config.webhookUrl, fetch: overrides.fetch, retryDeps: overrides.retryDeps });
   } else {

@@ -4,6 +4,7 @@ import { HOUR_SECONDS, iso } from '../hours';
 import type { Logger } from '../logging';
 import { ALERTS } from '../scoring/tables';
 import { parseOrThrow } from '../validation';
+import { ensureTableOnce } from '../warehouse/ensure_table_once';
 import type { Warehouse } from '../warehouse/warehouse';
 import { alertCandidateSchema, alertKey, type AlertCandidate } from './alert_candidate';
 import { markDelivery, markMuted, newAlertRow, readEpisodesNear, readUndelivered, writeAlertRow, type AlertRow, type DeliveryStatus } from './alert_store';
@@ -61,7 +62,7 @@ export async function recordAndDeliverAlerts(deps: AlertDeps, hour: number, cand
   const valid = parseOrThrow(z.array(alertCandidateSchema), candidates, 'invalid alert candidate', (m) => new InvalidInputError(m));
   const stray = valid.find((c) => c.hour_ts !== hour);
   if (stray) throw new InvalidInputError(`invalid alert candidate for pool ${stray.pool_id}: hour_ts ${iso(stray.hour_ts)} is not the hour being alerted (${iso(hour)})`);
-  await deps.warehouse.ensureTable(ALERTS);
+  await ensureTableOnce(deps.warehouse, ALERTS);
   if (valid.length === 0) return { candidates: 0, newAlerts: 0, continued: 0, alreadyAlerted: 0, muted: 0, held: 0, messages: 0, delivered: 0, failed: 0, skipped: 0 };
   const cooldown = deps.config.cooldownHours * HOUR_SECONDS;
   const nearby = await readEpisodesNear(deps.warehouse, hour - cooldown, hour + cooldown);
@@ -111,7 +112,7 @@ export async function recordAndDeliverAlerts(deps: AlertDeps, hour: number, cand
  * each run, so a run after an outage sends what the outage kept.
  */
 export async function deliverPending(deps: AlertDeps): Promise<DeliverySummary & { readonly muted: number }> {
-  await deps.warehouse.ensureTable(ALERTS);
+  await ensureTableOnce(deps.warehouse, ALERTS);
   const owed = await readUndelivered(deps.warehouse, deps.config.maxAttempts);
   if (owed.length === 0) return { messages: 0, delivered: 0, failed: 0, skipped: 0, muted: 0 };
   const mutes = await readMutes(deps);

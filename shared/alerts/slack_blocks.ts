@@ -1,4 +1,5 @@
-import type { AlertCandidate, AlertType, Severity } from './alert_candidate';
+import { ALERT_TYPE_WORDS as TYPE_WORDS, SEVERITIES_BY_URGENCY, SEVERITY_EMOJI, SEVERITY_RANK } from '../alerting/vocabulary';
+import type { AlertCandidate } from './alert_candidate';
 import { poolLinks } from './pool_links';
 
 /** The Block Kit subset the messages use (plain JSON, as chat.postMessage takes it). */
@@ -21,15 +22,6 @@ export interface AlertMessage {
 /** An alert as recorded: the candidate plus its id and the first hour of its episode. */
 export type AlertRecord = AlertCandidate & { readonly alert_id: string; readonly episode_start: number };
 
-const TYPE_WORDS: Readonly<Record<AlertType, string>> = {
-  volume_spike: 'Volume spike',
-  liquidity_drain: 'Liquidity drain',
-  rug_pull: 'Possible rug pull',
-  data_error: 'Data error',
-  anomaly: 'Unusual activity',
-};
-const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = { critical: ':red_circle:', warning: ':large_orange_circle:', info: ':large_blue_circle:' };
-const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
 const DEX_NAMES: Readonly<Record<string, string>> = { uniswap: 'Uniswap', sushiswap: 'Sushi', sushi: 'Sushi' };
 
 const threeDigits = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
@@ -141,7 +133,7 @@ export function buildDataErrorMessage(a: AlertRecord): AlertMessage {
 
 /** Most severe first, then highest score: the order a person should read alerts in. */
 export function byUrgency(a: AlertRecord, b: AlertRecord): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.score - a.score || (a.alert_id < b.alert_id ? -1 : 1);
+  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.score - a.score || (a.alert_id < b.alert_id ? -1 : 1);
 }
 
 /** Many pools alerting at once, as one message: counts, then the `shown` most urgent, one line each. */
@@ -149,7 +141,7 @@ export function buildDigestMessage(alerts: readonly AlertRecord[], shown = 10): 
   const sorted = [...alerts].sort(byUrgency);
   const hours = [...new Set(sorted.map((a) => a.hour_ts))].sort((x, y) => x - y);
   const when = hours.length === 1 ? `at ${formatHour(hours[0]!)}` : `between ${formatHour(hours[0]!)} and ${formatHour(hours[hours.length - 1]!)}`;
-  const counts = (['critical', 'warning', 'info'] as const).map((s) => [s, sorted.filter((a) => a.severity === s).length] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  const counts = SEVERITIES_BY_URGENCY.map((s) => [s, sorted.filter((a) => a.severity === s).length] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
   const lines = sorted.slice(0, shown).map((a) => {
     const happened = describeFacts(a.facts);
     const links = linksLine(a);

@@ -1,5 +1,7 @@
 import { ErrorCode, LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import { ConfigError, UpstreamError, type AppError } from '../errors';
+import type { Logger } from '../logging';
+import { logOps, slackDeliveryLogLine } from '../ops/ops_log';
 import { realRetryDeps, withRetries, type RetryDeps, type RetryPolicy } from '../retry';
 import type { Notifier } from './notifier';
 import type { AlertMessage } from './slack_blocks';
@@ -26,6 +28,8 @@ export interface SlackNotifierOptions {
   readonly retryPolicy?: RetryPolicy;
   readonly retryDeps?: RetryDeps;
   readonly timeoutMs?: number;
+  /** Where each message's outcome (sent, retried, failed) is logged for the monitoring policy. */
+  readonly logger?: Logger;
 }
 
 const quietLogger: SlackLogger = {
@@ -61,6 +65,25 @@ export function slackFailure(err: unknown): AppError {
   }
 }
 
+/** Slack's error code and the HTTP status, as the delivery log lines carry them. */
+export function slackErrorCode(err: unknown): { code: string; status?: number } {
+  const e = err as { code?: string; statusCode?: number; data?: { error?: string } };
+  switch (e.code) {
+    case ErrorCode.RateLimitedError:
+      return { code: 'rate_limited', status: 429 };
+    case ErrorCode.PlatformError:
+      return { code: e.data?.error ?? 'unknown_error' };
+    case ErrorCode.HTTPError:
+      return { code: 'http_error', ...(e.statusCode === undefined ? {} : { status: e.statusCode }) };
+    case ErrorCode.RequestError:
+      return { code: 'request_error' };
+    default:
+      return { code: 'unknown_error' };
+  }
+}
+
+const withStatus = (e: { status?: number }) => (e.status === undefined ? {} : { status: e.status });
+
 /**
  * Posts with chat.postMessage. The WebClient's own retries are switched off (it would sleep up to
  * half an hour inside one function call, with timers a test cannot control); rate limits reject at
@@ -80,17 +103,39 @@ export function slackNotifier(options: SlackNotifierOptions): Notifier {
     name: 'slack',
     async send(message: AlertMessage): Promise<void> {
       const channel = message.kind === 'data_error' ? (options.dataErrorChannel ?? options.channel) : options.channel;
-      await withRetries(
-        async () => {
-          try {
-            await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
-          } catch (err) {
-            throw slackFailure(err);
-          }
+      const alerts = message.alertIds.length;
+      const log = (...args: Parameters<typeof slackDeliveryLogLine>) => {
+        if (options.logger) logOps(options.logger, slackDeliveryLogLine(...args));
+      };
+      let attempts = 0;
+      let last: { code: string; status?: number } = { code: 'unknown_error' };
+      const retryDeps: RetryDeps = {
+        sleep: (ms) => deps.sleep(ms),
+        random: () => deps.random(),
+        onRetry: (error, attempt, delayMs) => {
+          deps.onRetry?.(error, attempt, delayMs);
+          log({ outcome: 'retried', alerts, attempt, delayMs, ...withStatus(last), error: last.code });
         },
-        policy,
-        deps,
-      );
+      };
+      try {
+        await withRetries(
+          async () => {
+            attempts++;
+            try {
+              await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+            } catch (err) {
+              last = slackErrorCode(err);
+              throw slackFailure(err);
+            }
+          },
+          policy,
+          retryDeps,
+        );
+      } catch (err) {
+        log({ outcome: 'failed', alerts, attempts, ...withStatus(last), error: last.code });
+        throw err;
+      }
+      log({ outcome: 'sent', alerts, attempts });
     },
   };
 }

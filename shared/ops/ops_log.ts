@@ -46,16 +46,30 @@ export function alertRateLogLine(source: string, hourUnix: number, scoredPools: 
   };
 }
 
-export type SlackDeliveryOutcome = { readonly ok: true; readonly alerts: number } | { readonly ok: false; readonly alerts: number; readonly status?: number; readonly error: string };
+/**
+ * What became of one Slack message: sent (after `attempts` tries), retried (attempt `attempt`
+ * failed, the next follows in `delayMs`), or failed for this run (the alerts stay owed). `error`
+ * is Slack's code (`invalid_auth`, `rate_limited`, ...), `status` the HTTP status when there was one.
+ */
+export type SlackDeliveryOutcome =
+  | { readonly outcome: 'sent'; readonly alerts: number; readonly attempts: number }
+  | { readonly outcome: 'retried'; readonly alerts: number; readonly attempt: number; readonly delayMs: number; readonly status?: number; readonly error: string }
+  | { readonly outcome: 'failed'; readonly alerts: number; readonly attempts: number; readonly status?: number; readonly error: string };
 
-/** One line per Slack message attempted: WARNING when it failed (the run itself may still succeed). */
-export function slackDeliveryLogLine(outcome: SlackDeliveryOutcome): OpsLogLine {
-  if (outcome.ok) return { severity: 'INFO', message: `slack delivered ${outcome.alerts} alerts`, fields: { slack_delivery: { ok: true, alerts: outcome.alerts } } };
-  return {
-    severity: 'WARNING',
-    message: `slack delivery failed: ${outcome.error}`,
-    fields: { slack_delivery: { ok: false, alerts: outcome.alerts, ...(outcome.status === undefined ? {} : { status: outcome.status }), error: outcome.error } },
-  };
+/**
+ * One line per outcome of a Slack message. Only `failed` carries `ok: false` (what the "Slack
+ * deliveries failing" metric counts) and is a WARNING: a retry that later succeeds is no failure.
+ */
+export function slackDeliveryLogLine(o: SlackDeliveryOutcome): OpsLogLine {
+  const status = o.outcome !== 'sent' && o.status !== undefined ? { status: o.status } : {};
+  switch (o.outcome) {
+    case 'sent':
+      return { severity: 'INFO', message: `slack delivered ${o.alerts} alerts`, fields: { slack_delivery: { outcome: 'sent', ok: true, alerts: o.alerts, attempts: o.attempts } } };
+    case 'retried':
+      return { severity: 'INFO', message: `slack delivery retried in ${o.delayMs} ms: ${o.error}`, fields: { slack_delivery: { outcome: 'retried', alerts: o.alerts, attempt: o.attempt, delay_ms: o.delayMs, ...status, error: o.error } } };
+    case 'failed':
+      return { severity: 'WARNING', message: `slack delivery failed: ${o.error}`, fields: { slack_delivery: { outcome: 'failed', ok: false, alerts: o.alerts, attempts: o.attempts, ...status, error: o.error } } };
+  }
 }
 
 /** Writes an ops line through the function's logger (which adds `function` and the trace). */

@@ -105,7 +105,7 @@ export function demoReportData(options: DemoOptions = {}): ReportData {
       if (s === null || s === undefined || s < threshold) continue;
       const inEvent = eventHours.includes(h);
       const alertType = inEvent ? (type === 'mispriced_token' ? 'data_error' : type) : 'volume_spike';
-      const severity: Severity = s >= 0.9 ? 'critical' : s >= 0.8 ? 'high' : s >= 0.7 ? 'medium' : 'low';
+      const severity: Severity = s >= 0.9 ? 'critical' : s >= 0.75 ? 'warning' : 'info';
       poolAlerts.push({ hour_ts: hourTs[h]!, type: alertType, severity });
       alerts.push({
         source: source.id,

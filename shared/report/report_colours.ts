@@ -1,4 +1,4 @@
-import type { Severity } from './report_data';
+import { SEVERITY_COLOUR } from '../alerting/vocabulary';
 
 /**
  * The report's colours, in one place so tables and charts agree: alerts (what the pipeline said)
@@ -7,12 +7,7 @@ import type { Severity } from './report_data';
 export const ALERT_COLOUR = '#d62728';
 export const INJECTED_COLOUR = '#9467bd';
 
-export const SEVERITY_COLOUR: Readonly<Record<Severity, string>> = {
-  low: '#fdae61',
-  medium: '#f46d43',
-  high: '#d73027',
-  critical: '#a50026',
-};
+export { SEVERITY_COLOUR };
 
 const KNOWN_TYPES: Readonly<Record<string, string>> = {
   volume_spike: '#e6550d',

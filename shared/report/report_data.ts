@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../alerting/vocabulary';
 import { InvalidInputError } from '../errors';
 import { parseOrThrow } from '../validation';
 
@@ -16,9 +17,8 @@ const unixHour = z.number().int().min(0).refine((t) => t % 3600 === 0, 'must be 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 const nonEmpty = z.string().min(1);
 
-/** How sure the pipeline is that an alert matters; the report colours alerts by it. */
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/** The alerts' severities (shared/alerting/vocabulary.ts); the report colours alerts by them. */
+export { SEVERITIES, type Severity };
 
 /** One pool, as people name it. `explorer_url`, when given, is rendered as the only outgoing link. */
 const poolIdentity = z.object({

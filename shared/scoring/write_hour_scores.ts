@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERT_TYPES, SEVERITIES } from '../alerting/vocabulary';
 import { InvalidInputError } from '../errors';
 import { iso } from '../hours';
 import { parseOrThrow } from '../validation';
@@ -25,8 +26,8 @@ export const poolScoreSchema = z.object({
   score: z.number(),
   threshold: z.number(),
   is_anomaly: z.boolean(),
-  alert_type: z.string().nullable(),
-  severity: z.string().nullable(),
+  alert_type: z.enum(ALERT_TYPES).nullable(),
+  severity: z.enum(SEVERITIES).nullable(),
   model_version: z.string().min(1),
   top_features: z.array(featureContributionSchema),
 });

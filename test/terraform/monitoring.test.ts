@@ -18,7 +18,9 @@ import { LocalFolderStore } from '../../shared/storage/local_folder_store';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
 import { InvalidInputError, NotReadyError, UpstreamError } from '../../shared/errors';
 import { memoryLogger } from '../../shared/logging';
-import { alertRateLogLine, FRESHNESS_KINDS, freshnessLogLine, logOps, slackDeliveryLogLine } from '../../shared/ops/ops_log';
+import { slackNotifier } from '../../shared/alerts/slack_notifier';
+import { alertRateLogLine, FRESHNESS_KINDS, freshnessLogLine, logOps } from '../../shared/ops/ops_log';
+import { SLACK_OK, startFakeSlack, type SlackReply } from '../helpers/fake_slack';
 import { allStrings, blocks, loadTerraform, mapAttr, mustGet, type Body, type TfModule } from './hcl';
 import { entryFromLine, extract, matchesLogFilter, type LogEntry } from './logging_filter';
 
@@ -45,6 +47,24 @@ async function eventLine(name: string, outcome: Error | 'ok'): Promise<LogEntry>
   expect(logger.lines).toHaveLength(1);
   return entryFromLine(logger.lines[0]!, `dex-${name}`);
 }
+
+/**
+ * The lines the Slack notifier writes for one message (the score function's logger), against a
+ * loopback Slack answering `replies` in turn.
+ */
+async function slackLines(replies: SlackReply[]): Promise<LogEntry[]> {
+  const slack = await startFakeSlack((_r, i) => replies[Math.min(i, replies.length - 1)]!);
+  const logger = memoryLogger();
+  try {
+    const notifier = slackNotifier({ token: 'fake-slack-bot-token', channel: '#dex-alerts', slackApiUrl: slack.url, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 }, logger: logger.child({ function: 'score' }) });
+    await notifier.send({ kind: 'digest', text: 't', blocks: [], alertIds: ['a1', 'a2'] }).catch(() => undefined);
+  } finally {
+    await slack.close();
+  }
+  return logger.lines.map((line) => entryFromLine(line, 'dex-score'));
+}
+const RATE_LIMITED: SlackReply = { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };
+const INVALID_AUTH: SlackReply = { body: { ok: false, error: 'invalid_auth' } };
 
 function opsLine(name: string, line: Parameters<typeof logOps>[1]): LogEntry {
   const logger = memoryLogger();
@@ -75,7 +95,7 @@ describe('function failures', () => {
       ['event retried', await eventLine('load', new UpstreamError('BigQuery 500', true)), true],
       ['event dead letter', await eventLine('load', new InvalidInputError('malformed event')), true],
       ['event handled', await eventLine('load', 'ok'), false],
-      ['slack failure (its own metric)', opsLine('score', slackDeliveryLogLine({ ok: false, alerts: 1, error: 'invalid_auth' })), false],
+      ['slack failure (its own metric)', (await slackLines([INVALID_AUTH]))[0]!, false],
       ['an ERROR line inside a run', opsLine('score', { severity: 'ERROR', message: 'alert delivery failed: invalid_auth', fields: { retryable: false } }), false],
       ['cloud run request log (no function field)', { severity: 'ERROR', resource: { type: 'cloud_run_revision' }, httpRequest: { status: 503 } }, false],
       ['freshness line', opsLine('fetch', freshnessLogLine('fetched', 's', HOUR, NOW)), false],
@@ -191,9 +211,11 @@ describe('alert rate', () => {
 });
 
 describe('slack deliveries', () => {
-  test('failed deliveries match, delivered ones do not', () => {
-    expect(matchesLogFilter(filterOf('slack_failures'), opsLine('score', slackDeliveryLogLine({ ok: false, alerts: 2, status: 429, error: 'rate_limited' })))).toBe(true);
-    expect(matchesLogFilter(filterOf('slack_failures'), opsLine('score', slackDeliveryLogLine({ ok: true, alerts: 2 })))).toBe(false);
+  test("the notifier's lines: a failed message matches; a retry and a message sent after it do not", async () => {
+    const outcomes = async (replies: SlackReply[]) => (await slackLines(replies)).map((e) => [extract('EXTRACT(jsonPayload.slack_delivery.outcome)', e), matchesLogFilter(filterOf('slack_failures'), e)]);
+    expect(await outcomes([RATE_LIMITED, SLACK_OK])).toEqual([['retried', false], ['sent', false]]);
+    expect(await outcomes([INVALID_AUTH])).toEqual([['failed', true]]);
+    expect(await outcomes([RATE_LIMITED])).toEqual([['retried', false], ['retried', false], ['failed', true]]);
   });
 });
 

@@ -30,13 +30,13 @@ describe('thresholdForRate', () => {
 describe('typed rules', () => {
   test.each<[string, Partial<RuleInputs>, string | undefined, string | undefined]>([
     ['a quiet hour', {}, undefined, undefined],
-    ['TVL -95 % and the price -90 %: rug pull', { tvl_log_change_1h: Math.log(0.05), tvl_drawdown_7d: Math.log(0.05), swap_rate_log_change_1h: Math.log(0.1) }, 'rug_pull', 'high'],
-    ['TVL -95 % with a steady price: a drain, high', { tvl_log_change_1h: Math.log(0.05), tvl_drawdown_7d: Math.log(0.05) }, 'liquidity_drain', 'high'],
-    ['TVL -33 % in an hour, -35 % on the week: a drain, medium', { tvl_log_change_1h: Math.log(0.67), tvl_drawdown_7d: Math.log(0.65) }, 'liquidity_drain', 'medium'],
+    ['TVL -95 % and the price -90 %: rug pull', { tvl_log_change_1h: Math.log(0.05), tvl_drawdown_7d: Math.log(0.05), swap_rate_log_change_1h: Math.log(0.1) }, 'rug_pull', 'critical'],
+    ['TVL -95 % with a steady price: a drain, high', { tvl_log_change_1h: Math.log(0.05), tvl_drawdown_7d: Math.log(0.05) }, 'liquidity_drain', 'critical'],
+    ['TVL -33 % in an hour, -35 % on the week: a drain, medium', { tvl_log_change_1h: Math.log(0.67), tvl_drawdown_7d: Math.log(0.65) }, 'liquidity_drain', 'warning'],
     ['TVL -33 % in an hour but at its weekly high a day ago... still -20 % only: no drain', { tvl_log_change_1h: Math.log(0.67), tvl_drawdown_7d: Math.log(0.8) }, undefined, undefined],
     ['the whole market -30 % in TVL: not this pool\'s drain', { tvl_log_change_1h: Math.log(0.7), tvl_drawdown_7d: Math.log(0.65), market_tvl_move: Math.log(0.72) }, undefined, undefined],
-    ['volume 20x its busy hour with 10x transactions: spike, high', { volume_vs_usual: Math.log(21), tx_vs_usual: Math.log(11) }, 'volume_spike', 'high'],
-    ['volume 7x with 3x transactions: spike, medium', { volume_vs_usual: Math.log(8), tx_vs_usual: Math.log(4) }, 'volume_spike', 'medium'],
+    ['volume 20x its busy hour with 10x transactions: spike, high', { volume_vs_usual: Math.log(21), tx_vs_usual: Math.log(11) }, 'volume_spike', 'critical'],
+    ['volume 7x with 3x transactions: spike, medium', { volume_vs_usual: Math.log(8), tx_vs_usual: Math.log(4) }, 'volume_spike', 'warning'],
     ['volume 20x from a single trade (transactions as usual): no spike', { volume_vs_usual: Math.log(21), tx_vs_usual: Math.log(2) }, undefined, undefined],
     ['volume 5x while the whole market is 3x: no spike', { volume_vs_usual: Math.log(6), tx_vs_usual: Math.log(4), market_volume_move: Math.log(4) }, undefined, undefined],
   ])('%s', (_name, f, type, severity) => {
@@ -71,12 +71,12 @@ describe('decideHour', () => {
 
   test('a data error is its own type, not a market anomaly, posted once per episode', () => {
     const [d] = decideHour([row({ is_data_error: true, score: 0.95 })], policy).decisions;
-    expect(d).toMatchObject({ is_anomaly: false, alert_type: 'data_error', severity: 'low', episode_key: 'ethereum/uniswap/0xaa/data_error', post: true });
+    expect(d).toMatchObject({ is_anomaly: false, alert_type: 'data_error', severity: 'info', episode_key: 'ethereum/uniswap/0xaa/data_error', post: true });
   });
 
   test('the forest alone: an untyped, low-severity anomaly', () => {
     const [d] = decideHour([row({ score: 0.72 })], policy).decisions;
-    expect(d).toMatchObject({ is_anomaly: true, alert_type: 'anomaly', severity: 'low', post: true, reason: 'unusual combination of features: score 0.720 >= threshold 0.700' });
+    expect(d).toMatchObject({ is_anomaly: true, alert_type: 'anomaly', severity: 'info', post: true, reason: 'unusual combination of features: score 0.720 >= threshold 0.700' });
   });
 
   test('a typed rule alerts with or without the forest, and says when the model agrees', () => {
@@ -125,7 +125,7 @@ describe('decideHour', () => {
     const high = { volume_vs_usual: Math.log(21), tx_vs_usual: Math.log(11) };
     const confirming = { ...policy, spikeConfirmThreshold: 0.6 };
     const out = decideHour([row({ pool_id: '0x01', f: medium, score: 0.55 }), row({ pool_id: '0x02', f: medium, score: 0.62 }), row({ pool_id: '0x03', f: high, score: 0.4 })], confirming).decisions;
-    expect(out.map((d) => [d.pool_id, d.alert_type, d.severity])).toEqual([['0x01', null, null], ['0x02', 'volume_spike', 'medium'], ['0x03', 'volume_spike', 'high']]);
+    expect(out.map((d) => [d.pool_id, d.alert_type, d.severity])).toEqual([['0x01', null, null], ['0x02', 'volume_spike', 'warning'], ['0x03', 'volume_spike', 'critical']]);
   });
 
   test('postUntyped false: the forest alone is stored as an anomaly without a type, never posted', () => {

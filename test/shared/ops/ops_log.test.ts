@@ -27,18 +27,23 @@ describe('ops log lines', () => {
     expect(alertRateLogLine('s', H, 0, 0).fields).toEqual({ alert_rate: { source: 's', hour: '2026-11-24T10:00:00Z', scored_pools: 0, alerts: 0 } });
   });
 
-  test('slack delivery: INFO when delivered, WARNING with status and error when not', () => {
-    expect(slackDeliveryLogLine({ ok: true, alerts: 2 })).toEqual({ severity: 'INFO', message: 'slack delivered 2 alerts', fields: { slack_delivery: { ok: true, alerts: 2 } } });
-    expect(slackDeliveryLogLine({ ok: false, alerts: 2, status: 429, error: 'rate_limited' })).toEqual({
+  test('slack delivery: INFO when sent or retried, WARNING with status and error when it failed; only a failure is ok: false', () => {
+    expect(slackDeliveryLogLine({ outcome: 'sent', alerts: 2, attempts: 1 })).toEqual({ severity: 'INFO', message: 'slack delivered 2 alerts', fields: { slack_delivery: { outcome: 'sent', ok: true, alerts: 2, attempts: 1 } } });
+    expect(slackDeliveryLogLine({ outcome: 'retried', alerts: 2, attempt: 1, delayMs: 7000, status: 429, error: 'rate_limited' })).toEqual({
+      severity: 'INFO',
+      message: 'slack delivery retried in 7000 ms: rate_limited',
+      fields: { slack_delivery: { outcome: 'retried', alerts: 2, attempt: 1, delay_ms: 7000, status: 429, error: 'rate_limited' } },
+    });
+    expect(slackDeliveryLogLine({ outcome: 'failed', alerts: 2, attempts: 3, status: 429, error: 'rate_limited' })).toEqual({
       severity: 'WARNING',
       message: 'slack delivery failed: rate_limited',
-      fields: { slack_delivery: { ok: false, alerts: 2, status: 429, error: 'rate_limited' } },
+      fields: { slack_delivery: { outcome: 'failed', ok: false, alerts: 2, attempts: 3, status: 429, error: 'rate_limited' } },
     });
   });
 
   test('logOps writes the line through the logger with its context', () => {
     const logger = memoryLogger();
-    logOps(logger.child({ function: 'score' }), slackDeliveryLogLine({ ok: false, alerts: 1, error: 'channel_not_found' }));
-    expect(logger.lines).toEqual([{ severity: 'WARNING', message: 'slack delivery failed: channel_not_found', function: 'score', slack_delivery: { ok: false, alerts: 1, error: 'channel_not_found' } }]);
+    logOps(logger.child({ function: 'score' }), slackDeliveryLogLine({ outcome: 'failed', alerts: 1, attempts: 1, error: 'channel_not_found' }));
+    expect(logger.lines).toEqual([{ severity: 'WARNING', message: 'slack delivery failed: channel_not_found', function: 'score', slack_delivery: { outcome: 'failed', ok: false, alerts: 1, attempts: 1, error: 'channel_not_found' } }]);
   });
 });

@@ -16,7 +16,7 @@ const pool: TopPool = {
   series: { hour_ts: [T0, T0 + H, T0 + 2 * H, T0 + 3 * H], volume_usd: [10, 0, null, 1000], tvl_usd: [1e6, 1e6, 5e5, 1e4], score: [null, 0.3, 0.91, 0.7] },
   alerts: [
     { hour_ts: T0 + 2 * H, type: 'liquidity_drain', severity: 'critical' },
-    { hour_ts: T0 + 3 * H, type: 'liquidity_drain', severity: 'medium' },
+    { hour_ts: T0 + 3 * H, type: 'liquidity_drain', severity: 'warning' },
   ],
   injected: [{ type: 'liquidity_drain', hours: [T0 + 3 * H, T0 + 2 * H] }],
 };
@@ -41,7 +41,7 @@ describe('pool chart', () => {
   test('alerts: a triangle at each alert hour on its score, coloured by severity', () => {
     expect(byName('Alert').data).toEqual([
       { name: 'liquidity_drain (critical)', value: [(T0 + 2 * H) * 1000, 0.91], itemStyle: { color: SEVERITY_COLOUR.critical } },
-      { name: 'liquidity_drain (medium)', value: [(T0 + 3 * H) * 1000, 0.7], itemStyle: { color: SEVERITY_COLOUR.medium } },
+      { name: 'liquidity_drain (warning)', value: [(T0 + 3 * H) * 1000, 0.7], itemStyle: { color: SEVERITY_COLOUR.warning } },
     ]);
   });
 
@@ -53,7 +53,7 @@ describe('pool chart', () => {
   });
 
   test('an alert on an unscored hour sits on the threshold', () => {
-    const s = poolChart({ ...pool, alerts: [{ hour_ts: T0, type: 'volume_spike', severity: 'low' }] }, 0, 0.5).option.series as Series[];
+    const s = poolChart({ ...pool, alerts: [{ hour_ts: T0, type: 'volume_spike', severity: 'info' }] }, 0, 0.5).option.series as Series[];
     expect((s.find((x) => x.name === 'Alert')!.data as { value: number[] }[])[0]!.value).toEqual([T0 * 1000, 0.5]);
   });
 });
