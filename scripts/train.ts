@@ -13,6 +13,8 @@ import { jsonLogger, silentLogger } from '../shared/logging';
 import type { RankingMetrics } from '../shared/metrics/evaluation';
 import { flagNameOf, parseTrainOptions, trainOptionsSchema, TRAIN_OPTION_KEYS } from '../shared/train/train_options';
 import { trainModel, type TrainRunResult } from '../shared/train/train_model';
+import type { TruthDetection } from '../shared/train/truth_detection';
+import { EVENT_TYPES } from '../shared/detection/evaluate';
 import { parseCliArgs, runCli } from './cli_args';
 import { flagHelp, fmt, locationFlags, openStoreAndWarehouse, readSimulatorTruth } from './model_cli_env';
 
@@ -23,7 +25,7 @@ export const trainOptionFlags = Object.fromEntries(
 
 export const trainFlagsSchema = z.object({
   ...locationFlags,
-  truth: z.string().optional().describe('simulator truth.json for ground-truth figures; default <store>/truth.json when present'),
+  truth: z.string().optional().describe('simulator truth.json: adds the detection benchmark\'s figures on the evaluation days; default <store>/truth.json when present, none in the cloud'),
   format: z.enum(['table', 'json']).default('table').describe('table for people, json for machines'),
   'code-version': z.string().default(process.env.CODE_VERSION ?? 'local').describe('code version stored with the model'),
   ...trainOptionFlags,
@@ -31,6 +33,22 @@ export const trainFlagsSchema = z.object({
 
 function row(name: string, m: RankingMetrics): string {
   return `| ${name} | ${m.rows} | ${m.positives} | ${fmt(m.prAuc)} | ${fmt(m.rocAuc)} | ${fmt(m.precisionAt10)} | ${fmt(m.recallAt10)} | ${fmt(m.alertRate, 5)} |`;
+}
+
+/** The detection benchmark's figures on the evaluation days, or the line saying there are none. */
+export function truthDetectionLines(d: TruthDetection): string[] {
+  if (!d.available) return [`ground truth: ${d.note}`];
+  const f = d.figures;
+  const hour = (t: number) => new Date(t * 1000).toISOString().slice(0, 13).replace('T', ' ');
+  return [
+    `detection against the ground truth: ${d.window.hours} evaluation hours ${hour(d.window.from)}h .. ${hour(d.window.to)}h, ${d.window.pools} pools, replayed through the alert policy with this model's thresholds (one post per pool, type and episode)`,
+    '',
+    '| anomaly type | events | caught <=1 h | caught <=2 h | median delay h |',
+    '|---|--:|--:|--:|--:|',
+    ...EVENT_TYPES.map((t) => `| ${t} | ${f.types[t].events} | ${f.types[t].caught_1h} | ${f.types[t].caught_2h} | ${fmt(f.types[t].median_delay_h, 1)} |`),
+    '',
+    `alert precision ${fmt(f.alert_precision, 2)} (${f.alerts_true} of ${f.alerts_posted} posted market alerts on an event or its ${f.aftermath_hours} h aftermath); false alerts per 1,000 pools per day ${fmt(f.alerts_per_1000_pools_day, 2)}; mispriced tokens routed as data errors ${fmt(f.mispriced_as_data_error, 2)} (${f.data_error_posts} data-error posts)`,
+  ];
 }
 
 export function renderTrainResult(r: TrainRunResult, where: string): string {
@@ -47,6 +65,8 @@ export function renderTrainResult(r: TrainRunResult, where: string): string {
     ...(r.productionMetrics ? [row('production: all', r.productionMetrics.overall)] : []),
     ...(r.groundTruth ? [row('new vs ground truth', r.groundTruth.overall)] : []),
     '',
+    ...truthDetectionLines(r.truthDetection),
+    '',
     `files: ${where}/models/${r.modelName}/${r.version}/ (model.json, metrics.json, metadata.json); run recorded in dex_ops.model_runs`,
   ];
   return lines.join('\n');
@@ -61,9 +81,9 @@ async function main(): Promise<void> {
   const options = parseTrainOptions({ modelName: a.model, ...Object.fromEntries(TRAIN_OPTION_KEYS.filter((k) => k !== 'modelName').map((k) => [k, (a as Record<string, unknown>)[flagNameOf(k)]])) });
   const { store, warehouse } = await openStoreAndWarehouse(a);
   try {
-    const truth = readSimulatorTruth(a.truth ?? join(a.store, 'truth.json'));
+    const truth = readSimulatorTruth(a.truth ?? join(a.store, 'truth.json'), a.truth !== undefined);
     const logger = a.format === 'json' ? silentLogger : jsonLogger((line) => process.stderr.write(`${line}\n`), { component: 'train' });
-    const result = await trainModel({ warehouse, store, now: () => new Date(), logger, codeVersion: a['code-version'], groundTruth: truth?.truth, triggeredBy: `cli:${process.env.USER ?? userInfo().username}` }, options);
+    const result = await trainModel({ warehouse, store, now: () => new Date(), logger, codeVersion: a['code-version'], groundTruth: truth, triggeredBy: `cli:${process.env.USER ?? userInfo().username}` }, options);
     console.log(a.format === 'json' ? JSON.stringify(result) : renderTrainResult(result, store.url));
   } finally {
     await warehouse.close();
