@@ -13,8 +13,7 @@ import { jsonLogger, silentLogger } from '../shared/logging';
 import type { RankingMetrics } from '../shared/metrics/evaluation';
 import { flagNameOf, parseTrainOptions, trainOptionsSchema, TRAIN_OPTION_KEYS } from '../shared/train/train_options';
 import { trainModel, type TrainRunResult } from '../shared/train/train_model';
-import type { TruthDetection } from '../shared/train/truth_detection';
-import { EVENT_TYPES } from '../shared/detection/evaluate';
+import { truthDetectionLines } from '../shared/train/truth_detection_text';
 import { parseCliArgs, runCli } from './cli_args';
 import { flagHelp, fmt, locationFlags, openStoreAndWarehouse, readSimulatorTruth } from './model_cli_env';
 
@@ -33,22 +32,6 @@ export const trainFlagsSchema = z.object({
 
 function row(name: string, m: RankingMetrics): string {
   return `| ${name} | ${m.rows} | ${m.positives} | ${fmt(m.prAuc)} | ${fmt(m.rocAuc)} | ${fmt(m.precisionAt10)} | ${fmt(m.recallAt10)} | ${fmt(m.alertRate, 5)} |`;
-}
-
-/** The detection benchmark's figures on the evaluation days, or the line saying there are none. */
-export function truthDetectionLines(d: TruthDetection): string[] {
-  if (!d.available) return [`ground truth: ${d.note}`];
-  const f = d.figures;
-  const hour = (t: number) => new Date(t * 1000).toISOString().slice(0, 13).replace('T', ' ');
-  return [
-    `detection against the ground truth: ${d.window.hours} evaluation hours ${hour(d.window.from)}h .. ${hour(d.window.to)}h, ${d.window.pools} pools, replayed through the alert policy with this model's thresholds (one post per pool, type and episode)`,
-    '',
-    '| anomaly type | events | caught <=1 h | caught <=2 h | median delay h |',
-    '|---|--:|--:|--:|--:|',
-    ...EVENT_TYPES.map((t) => `| ${t} | ${f.types[t].events} | ${f.types[t].caught_1h} | ${f.types[t].caught_2h} | ${fmt(f.types[t].median_delay_h, 1)} |`),
-    '',
-    `alert precision ${fmt(f.alert_precision, 2)} (${f.alerts_true} of ${f.alerts_posted} posted market alerts on an event or its ${f.aftermath_hours} h aftermath); false alerts per 1,000 pools per day ${fmt(f.alerts_per_1000_pools_day, 2)}; mispriced tokens routed as data errors ${fmt(f.mispriced_as_data_error, 2)} (${f.data_error_posts} data-error posts)`,
-  ];
 }
 
 export function renderTrainResult(r: TrainRunResult, where: string): string {

@@ -35,6 +35,8 @@ test('train, train again, list, rollback by hand, and the errors a person sees',
   expect([run.promoted, run.groundTruth.overall.positives]).toEqual([true, 1]);
   const second = cli('train.ts', ...window, '--seed', '5');
   expect(second.stdout).toContain('| new: uniswap-v3-ethereum |');
+  // The truth's one volume spike falls in the evaluation days: the detection figures are printed.
+  expect(second.stdout).toMatch(/\| volume_spike \| 1 \| [01] \| [01] \|/);
 
   const list = cli('models.ts', 'list', '--store', dir);
   expect(list.stdout.trim().split('\n').filter((l) => /^\| \d{8}T/.test(l))).toHaveLength(2);

@@ -4,6 +4,7 @@ import { openRegistry } from '../../../shared/model_registry/registry';
 import { MemoryStore } from '../../../shared/storage/memory_store';
 import { groundTruthFromSimulator } from '../../../shared/train/simulator_truth';
 import { trainModel, type TrainDeps } from '../../../shared/train/train_model';
+import { truthDetectionLines } from '../../../shared/train/truth_detection_text';
 import { DuckDbWarehouse } from '../../../shared/warehouse/duckdb_warehouse';
 
 /*
@@ -96,6 +97,7 @@ describe('train evaluates detection against a ground truth', () => {
     expect(f.alert_precision).toBeCloseTo(2 / 3, 12);
     expect(f.alerts_per_1000_pools_day).toBeCloseTo(200, 9);
     expect([f.mispriced_as_data_error, f.data_error_posts]).toEqual([1, 1]);
+    expect(truthDetectionLines(d)).toEqual(expect.arrayContaining(['| rug_pull | 1 | 0 | 1 | 2.0 |', '| liquidity_drain | 1 | 0 | 0 | - |']));
 
     const stored = await openRegistry(store, 'pool-hour-iforest').readVersion(result.version);
     expect(stored.metrics.truthDetection).toEqual(d);
@@ -113,6 +115,7 @@ describe('train evaluates detection against a ground truth', () => {
     const b = await trainModel(deps(without, later), { ...OPTIONS, seed: 4 });
     expect(b.truthDetection).toEqual({ available: false, note: 'no ground truth (only the local simulator has one): detection figures not computed' });
     expect(b.groundTruth).toBeNull();
+    expect(truthDetectionLines(b.truthDetection)).toEqual(['ground truth: no ground truth (only the local simulator has one): detection figures not computed']);
     expect([b.promoted, b.reason]).toEqual([a.promoted, a.reason]);
     const stored = await openRegistry(without, 'pool-hour-iforest').readVersion(b.version);
     expect(stored.metrics.truthDetection).toEqual(b.truthDetection);
