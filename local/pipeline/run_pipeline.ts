@@ -77,7 +77,8 @@ function truthEventsOf(truthFile: string, sources: readonly { id: string; kind: 
 /** The alerts a user received (one per episode), judged against the injected events of the truth file. */
 async function evaluateAgainstTruth(warehouse: DuckDbWarehouse, events: readonly TruthEvent[] | null, window: EvaluationWindow): Promise<Evaluation | null> {
   if (events === null) return null;
-  const rows = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(hour_ts) AS hour FROM `dex_anomaly.alerts`');
+  // One row per episode, its hour_ts moved to the episode's latest hour: the user got it at episode_start.
+  const rows = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(episode_start) AS hour FROM `dex_anomaly.alerts`');
   const alerts: AlertRecord[] = rows.map((r) => ({ pool: truthPoolKey(String(r.source), String(r.pool_id)), hour: Number(r.hour), type: String(r.alert_type), post: true }));
   return evaluateAlerts(events, alerts, window);
 }
