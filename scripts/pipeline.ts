@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   out.write(`\nmodel     ${result.trained.version} (PR-AUC ${result.trained.metrics.overall.prAuc?.toFixed(3) ?? 'n/a'} against the proxy label)\n`);
   if (result.trained.truthDetection.available) {
     out.write(`\nthe model's own evaluation days (before the scored days) replayed against the truth, as train reports it:\n`);
-    for (const line of truthDetectionLines(result.trained.truthDetection)) out.write(`  ${line}\n`);
+    for (const line of truthDetectionLines(result.trained.truthDetection)) out.write(line === '' ? '\n' : `  ${line}\n`);
+    out.write('\n');
   }
   out.write(`files     ${result.lakeDir} (raw/, manifests/, models/, warehouse.duckdb: dex_anomaly.pool_scores, dex_anomaly.alerts)\n          ${result.alertsFile} (messages as Slack would get them)\n          ${result.truthFile} (injected anomalies)\n          ${result.reportFile} (the report: open it in a browser)\n`);
   if (result.transform.failedAssertions.length > 0) process.exitCode = 1;
