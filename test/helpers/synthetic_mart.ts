@@ -11,6 +11,8 @@ export interface SyntheticMartOptions {
   readonly salt?: number;
   /** Share of rows that are anomalies (y = 1, every feature shifted by +5). */
   readonly anomalyRate?: number;
+  /** Adds the dex and chain columns the alert policy reads (a ground-truth replay in train). */
+  readonly dexAndChain?: boolean;
 }
 
 /**
@@ -30,9 +32,7 @@ export async function createSyntheticMart(wh: Warehouse, o: SyntheticMartOptions
   await wh.query('CREATE SCHEMA IF NOT EXISTS dex_anomaly');
   await wh.query(`CREATE OR REPLACE TABLE dex_anomaly.mart_pool_features_labeled AS
 SELECT
-  s.name AS source,
-  'uniswap_v3' AS dex,
-  'ethereum' AS chain,
+  s.name AS source,${o.dexAndChain === true ? "\n  'uniswap_v3' AS dex,\n  'ethereum' AS chain," : ''}
   CONCAT('0xpool', s.i, '_', p.i) AS pool_id,
   TIMESTAMP '${o.end.replace('T', ' ').replace('Z', '')}' - INTERVAL (${o.hours} - h.i) HOUR AS hour_ts,
   CAST(h.i - (p.i % 48) AS BIGINT) AS history_hours,

@@ -16,7 +16,7 @@ const OPTIONS = { windowDays: 10, evalDays: 3, trees: 50, trainRows: 3000, seed:
 
 async function martWarehouse(salt = 1): Promise<DuckDbWarehouse> {
   const wh = await DuckDbWarehouse.open();
-  await createSyntheticMart(wh, { sources: ['uni', 'sushi'], poolsPerSource: 30, hours: 240, end: END, featureNames: FEATURE_NAMES, salt });
+  await createSyntheticMart(wh, { sources: ['uni', 'sushi'], poolsPerSource: 30, hours: 240, end: END, featureNames: FEATURE_NAMES, salt, dexAndChain: true });
   return wh;
 }
 
