@@ -9,8 +9,7 @@ import { localSources } from '../shared/config/sources';
 import { ConfigError } from '../shared/errors';
 import { openObjectStore } from '../shared/storage/open_store';
 import type { ObjectStore } from '../shared/storage/object_store';
-import { groundTruthFromSimulator } from '../shared/train/simulator_truth';
-import type { GroundTruth } from '../shared/train/read_training_data';
+import { groundTruthFromSimulator, type TrainGroundTruth } from '../shared/train/simulator_truth';
 import type { Warehouse } from '../shared/warehouse/warehouse';
 
 export const locationFlags = {
@@ -36,8 +35,11 @@ export async function openStoreAndWarehouse(a: { store: string; warehouse?: stri
 }
 
 /** The local simulator's truth.json as a ground truth (sources named as `npm run local` names them). */
-export function readSimulatorTruth(path: string): { truth: GroundTruth; anomalousPoolHours: number } | undefined {
-  if (!existsSync(path)) return undefined;
+export function readSimulatorTruth(path: string, required = false): (TrainGroundTruth & { anomalousPoolHours: number }) | undefined {
+  if (!existsSync(path)) {
+    if (required) throw new ConfigError(`--truth: no file at ${path} (a truth.json the local simulator writes)`);
+    return undefined;
+  }
   const bySubgraph = Object.fromEntries(localSources('http://127.0.0.1:1').map((s) => [s.kind, s.id]));
   return groundTruthFromSimulator(JSON.parse(readFileSync(path, 'utf8')), bySubgraph);
 }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { runPipeline } from '../local/pipeline/run_pipeline';
 import { lastFullHour } from '../shared/hours';
+import { truthDetectionLines } from '../shared/train/truth_detection_text';
 import { parseCliArgs, runCli } from './cli_args';
 import { terminalProgress } from './progress';
 
@@ -40,6 +41,11 @@ async function main(): Promise<void> {
     out.write(`  alert precision ${d.alert_precision === null ? 'n/a' : d.alert_precision.toFixed(2)}; false alerts per 1,000 pools per day ${d.alerts_per_1000_pools_day.toFixed(2)}; mispriced routed as data errors ${d.mispriced_as_data_error === null ? 'n/a' : d.mispriced_as_data_error.toFixed(2)}\n`);
   }
   out.write(`\nmodel     ${result.trained.version} (PR-AUC ${result.trained.metrics.overall.prAuc?.toFixed(3) ?? 'n/a'} against the proxy label)\n`);
+  if (result.trained.truthDetection.available) {
+    out.write(`\nthe model's own evaluation days (before the scored days) replayed against the truth, as train reports it:\n`);
+    for (const line of truthDetectionLines(result.trained.truthDetection)) out.write(line === '' ? '\n' : `  ${line}\n`);
+    out.write('\n');
+  }
   out.write(`files     ${result.lakeDir} (raw/, manifests/, models/, warehouse.duckdb: dex_anomaly.pool_scores, dex_anomaly.alerts)\n          ${result.alertsFile} (messages as Slack would get them)\n          ${result.truthFile} (injected anomalies)\n          ${result.reportFile} (the report: open it in a browser)\n`);
   if (result.transform.failedAssertions.length > 0) process.exitCode = 1;
 }

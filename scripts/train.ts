@@ -13,6 +13,7 @@ import { jsonLogger, silentLogger } from '../shared/logging';
 import type { RankingMetrics } from '../shared/metrics/evaluation';
 import { flagNameOf, parseTrainOptions, trainOptionsSchema, TRAIN_OPTION_KEYS } from '../shared/train/train_options';
 import { trainModel, type TrainRunResult } from '../shared/train/train_model';
+import { truthDetectionLines } from '../shared/train/truth_detection_text';
 import { parseCliArgs, runCli } from './cli_args';
 import { flagHelp, fmt, locationFlags, openStoreAndWarehouse, readSimulatorTruth } from './model_cli_env';
 
@@ -23,7 +24,7 @@ export const trainOptionFlags = Object.fromEntries(
 
 export const trainFlagsSchema = z.object({
   ...locationFlags,
-  truth: z.string().optional().describe('simulator truth.json for ground-truth figures; default <store>/truth.json when present'),
+  truth: z.string().optional().describe('simulator truth.json: adds the detection benchmark\'s figures on the evaluation days; default <store>/truth.json when present, none in the cloud'),
   format: z.enum(['table', 'json']).default('table').describe('table for people, json for machines'),
   'code-version': z.string().default(process.env.CODE_VERSION ?? 'local').describe('code version stored with the model'),
   ...trainOptionFlags,
@@ -47,6 +48,8 @@ export function renderTrainResult(r: TrainRunResult, where: string): string {
     ...(r.productionMetrics ? [row('production: all', r.productionMetrics.overall)] : []),
     ...(r.groundTruth ? [row('new vs ground truth', r.groundTruth.overall)] : []),
     '',
+    ...truthDetectionLines(r.truthDetection),
+    '',
     `files: ${where}/models/${r.modelName}/${r.version}/ (model.json, metrics.json, metadata.json); run recorded in dex_ops.model_runs`,
   ];
   return lines.join('\n');
@@ -61,9 +64,9 @@ async function main(): Promise<void> {
   const options = parseTrainOptions({ modelName: a.model, ...Object.fromEntries(TRAIN_OPTION_KEYS.filter((k) => k !== 'modelName').map((k) => [k, (a as Record<string, unknown>)[flagNameOf(k)]])) });
   const { store, warehouse } = await openStoreAndWarehouse(a);
   try {
-    const truth = readSimulatorTruth(a.truth ?? join(a.store, 'truth.json'));
+    const truth = readSimulatorTruth(a.truth ?? join(a.store, 'truth.json'), a.truth !== undefined);
     const logger = a.format === 'json' ? silentLogger : jsonLogger((line) => process.stderr.write(`${line}\n`), { component: 'train' });
-    const result = await trainModel({ warehouse, store, now: () => new Date(), logger, codeVersion: a['code-version'], groundTruth: truth?.truth, triggeredBy: `cli:${process.env.USER ?? userInfo().username}` }, options);
+    const result = await trainModel({ warehouse, store, now: () => new Date(), logger, codeVersion: a['code-version'], groundTruth: truth, triggeredBy: `cli:${process.env.USER ?? userInfo().username}` }, options);
     console.log(a.format === 'json' ? JSON.stringify(result) : renderTrainResult(result, store.url));
   } finally {
     await warehouse.close();

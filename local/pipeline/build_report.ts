@@ -2,7 +2,7 @@ import { FEATURE_NAMES } from '../../shared/features/feature_spec';
 import type { Evaluation } from '../../shared/detection/evaluate';
 import { alertsPerDay } from '../../shared/report/alerts_per_day';
 import { isSeverity } from '../../shared/alerting/vocabulary';
-import type { ReportData } from '../../shared/report/report_data';
+import type { Detection, ReportData } from '../../shared/report/report_data';
 import type { TrainRunResult } from '../../shared/train/train_model';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
 
@@ -96,15 +96,19 @@ export async function buildReportData(wh: Warehouse, r: ReportInputs): Promise<R
     top_pools: topPools,
     alerts_per_day: alertsPerDay(alerts, { from_hour: window.from, to_hour: window.to }),
     ranking_over_time: await rankingPerDay(wh, r.scoreFrom, r.toHour),
-    detection: d
-      ? {
-          by_type: Object.entries(d.types).filter(([, f]) => f.events > 0).map(([type, f]) => ({ type, events: f.events, caught_within_1h: f.caught_1h, caught_within_2h: f.caught_2h, median_delay_hours: f.median_delay_h })),
-          alert_precision: fraction(d.alert_precision),
-          false_alerts_per_1000_pools_per_day: Math.max(0, d.alerts_per_1000_pools_day),
-          mispriced_routed_as_data_error: { events: d.types.mispriced_token.events, routed: Math.round((d.mispriced_as_data_error ?? 0) * d.types.mispriced_token.events) },
-        }
-      : null,
+    detection: d ? detectionData(d) : null,
+    ...(r.trained.truthDetection.available ? { train_detection: { ...detectionData(r.trained.truthDetection.figures), window: { from_hour: r.trained.truthDetection.window.from, to_hour: r.trained.truthDetection.window.to } } } : {}),
     alerts,
+  };
+}
+
+/** The detection benchmark's figures as the report shows them (types without events left out). */
+function detectionData(d: Evaluation): Detection {
+  return {
+    by_type: Object.entries(d.types).filter(([, f]) => f.events > 0).map(([type, f]) => ({ type, events: f.events, caught_within_1h: f.caught_1h, caught_within_2h: f.caught_2h, median_delay_hours: f.median_delay_h })),
+    alert_precision: fraction(d.alert_precision),
+    false_alerts_per_1000_pools_per_day: Math.max(0, d.alerts_per_1000_pools_day),
+    mispriced_routed_as_data_error: { events: d.types.mispriced_token.events, routed: Math.round((d.mispriced_as_data_error ?? 0) * d.types.mispriced_token.events) },
   };
 }
 

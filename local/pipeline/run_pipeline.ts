@@ -24,7 +24,10 @@ import { scoreHour, type ScoreHourResult } from '../../shared/pipeline/score_hou
 import { trainModel, type TrainRunResult } from '../../shared/train/train_model';
 import type { ObjectStore } from '../../shared/storage/object_store';
 import { parseTrainOptions } from '../../shared/train/train_options';
-import { evaluateAlerts, type AlertRecord, type Evaluation, type EvaluationWindow, type TruthEvent } from '../../shared/detection/evaluate';
+import { EVENT_TYPES, evaluateAlerts, type AlertRecord, type Evaluation, type EvaluationWindow, type TruthEvent } from '../../shared/detection/evaluate';
+import { truthEventsFromFile, truthPoolKey } from '../../shared/detection/truth_file';
+import { groundTruthFromEvents } from '../../shared/train/simulator_truth';
+import type { TruthDetection } from '../../shared/train/truth_detection';
 
 export interface PipelineOptions {
   readonly pools: number;
@@ -65,16 +68,18 @@ export interface PipelineResult {
   readonly alerts: { readonly source: string; readonly pool: string; readonly type: string; readonly severity: string; readonly hour: string; readonly summary: string }[];
 }
 
+/** The injected events of the truth file, keyed `<source>/<pool>` as the evaluation matches them; null without a file. */
+function truthEventsOf(truthFile: string, sources: readonly { id: string; kind: string }[]): TruthEvent[] | null {
+  const truth = readTruth(truthFile);
+  return truth === undefined ? null : truthEventsFromFile(truth, Object.fromEntries(sources.map((s) => [s.kind, s.id])), true);
+}
+
 /** The alerts a user received (one per episode), judged against the injected events of the truth file. */
-async function evaluateAgainstTruth(warehouse: DuckDbWarehouse, truthFile: string, sources: readonly { id: string; kind: string }[], window: EvaluationWindow): Promise<Evaluation | null> {
-  const truth = readTruth(truthFile) as { anomalies?: { subgraph: string; pool: string; type: string; origin?: string; hours: number[] }[] } | undefined;
-  if (!truth?.anomalies) return null;
-  const sourceOf = new Map(sources.map((s) => [s.kind, s.id]));
-  const events: TruthEvent[] = truth.anomalies
-    .filter((t) => sourceOf.has(t.subgraph))
-    .map((t) => ({ pool: `${sourceOf.get(t.subgraph)!}/${t.pool}`, type: (t.origin === 'abandonment' ? 'abandonment' : t.type) as TruthEvent['type'], hours: t.hours }));
-  const rows = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(hour_ts) AS hour FROM `dex_anomaly.alerts`');
-  const alerts: AlertRecord[] = rows.map((r) => ({ pool: `${String(r.source)}/${String(r.pool_id)}`, hour: Number(r.hour), type: String(r.alert_type), post: true }));
+async function evaluateAgainstTruth(warehouse: DuckDbWarehouse, events: readonly TruthEvent[] | null, window: EvaluationWindow): Promise<Evaluation | null> {
+  if (events === null) return null;
+  // One row per episode, its hour_ts moved to the episode's latest hour: the user got it at episode_start.
+  const rows = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(episode_start) AS hour FROM `dex_anomaly.alerts`');
+  const alerts: AlertRecord[] = rows.map((r) => ({ pool: truthPoolKey(String(r.source), String(r.pool_id)), hour: Number(r.hour), type: String(r.alert_type), post: true }));
   return evaluateAlerts(events, alerts, window);
 }
 
@@ -84,10 +89,20 @@ const TRAIN_RESULT_KEY = 'state/pipeline/train_result.json';
 /** The training result an earlier run on this store kept, if any. */
 async function readPipelineModel(store: ObjectStore): Promise<TrainRunResult | null> {
   const stored = await store.read(TRAIN_RESULT_KEY);
-  return stored ? (JSON.parse(stored.data.toString('utf8')) as TrainRunResult) : null;
+  if (!stored) return null;
+  const kept = JSON.parse(stored.data.toString('utf8')) as Omit<TrainRunResult, 'truthDetection'> & Partial<Pick<TrainRunResult, 'truthDetection'>>;
+  return { ...kept, truthDetection: kept.truthDetection ?? { available: false, note: 'not computed: the model was trained by an earlier version of the pipeline (--fresh to retrain)' } };
 }
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+
+/** The train step's ground-truth figures on its evaluation days, in one clause. */
+function truthSummary(d: TruthDetection): string {
+  if (!d.available) return '';
+  const market = EVENT_TYPES.filter((t) => t !== 'mispriced_token').map((t) => d.figures.types[t]);
+  const sum = (pick: (t: (typeof market)[number]) => number) => market.reduce((a, t) => a + pick(t), 0);
+  return `; on its ${d.window.hours} evaluation hours vs the truth: ${sum((t) => t.caught_1h)}/${sum((t) => t.events)} events caught <=1 h, ${sum((t) => t.caught_2h)} <=2 h, precision ${fmt(d.figures.alert_precision)}, ${d.figures.alerts_per_1000_pools_day.toFixed(2)} false alerts per 1,000 pools per day`;
+}
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -178,6 +193,7 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     const scoreDays = Math.min(7, Math.floor(options.days / 3));
     const scoreFrom = options.endHour - (scoreDays * 24 - 1) * HOUR_SECONDS;
     const trainWindowDays = options.days - scoreDays;
+    const events = truthEventsOf(truthFile, config.sources);
     const trained = await timed(
       'train',
       undefined,
@@ -185,10 +201,10 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
         // A rerun on the same store keeps the model it trained (same data, same seed: same model).
         (await readPipelineModel(store)) ??
         trainModel(
-          { warehouse, store, now: () => new Date(scoreFrom * 1000), logger: silentLogger, triggeredBy: 'pipeline' },
+          { warehouse, store, now: () => new Date(scoreFrom * 1000), logger: silentLogger, triggeredBy: 'pipeline', ...(events ? { groundTruth: groundTruthFromEvents(events) } : {}) },
           parseTrainOptions({ windowEnd: new Date(scoreFrom * 1000).toISOString(), windowDays: trainWindowDays, evalDays: Math.max(1, Math.floor(trainWindowDays / 4)), seed: options.seed }),
         ),
-      (r) => `model ${r.version} on ${r.rows.train} sampled rows, ${r.promoted ? 'promoted' : `not promoted (${r.reason})`}; PR-AUC ${fmt(r.metrics.overall.prAuc)}, P@10 ${fmt(r.metrics.overall.precisionAt10)}`,
+      (r) => `model ${r.version} on ${r.rows.train} sampled rows, ${r.promoted ? 'promoted' : `not promoted (${r.reason})`}; PR-AUC ${fmt(r.metrics.overall.prAuc)}, P@10 ${fmt(r.metrics.overall.precisionAt10)}${truthSummary(r.truthDetection)}`,
     );
     await store.write(TRAIN_RESULT_KEY, Buffer.from(JSON.stringify(trained)));
     const alertsFile = join(outDir, 'alerts.jsonl');
@@ -212,15 +228,13 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
       },
       (r) => `${r.length} hours, ${r.reduce((n, h) => n + h.pools, 0)} pool-hours, ${r.reduce((n, h) => n + h.published.alerts.newAlerts, 0)} alerts (${alertsFile})`,
     );
-    const detection = await evaluateAgainstTruth(warehouse, truthFile, config.sources, { from: scoreFrom, to: options.endHour, pools: options.pools * config.sources.length });
+    const detection = await evaluateAgainstTruth(warehouse, events, { from: scoreFrom, to: options.endHour, pools: options.pools * config.sources.length });
     const alerts = await warehouse.query('SELECT source, pool_id, alert_type, severity, hour_ts, summary FROM `dex_anomaly.alerts` ORDER BY hour_ts, source, pool_id');
     const reportFile = join(outDir, 'report.html');
     await timed(
       'report',
       undefined,
       async () => {
-        const truth = (readTruth(truthFile) as { anomalies?: { subgraph: string; pool: string; type: string; origin?: string; hours: number[] }[] } | undefined)?.anomalies ?? [];
-        const sourceOf = new Map(config.sources.map((src) => [src.kind as string, src.id]));
         const data = await buildReportData(warehouse, {
           seed: options.seed,
           pools: options.pools,
@@ -238,7 +252,7 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
           ],
           trained,
           detection,
-          truth: truth.filter((t) => sourceOf.has(t.subgraph)).map((t) => ({ pool: `${sourceOf.get(t.subgraph)!}/${t.pool}`, type: t.origin === 'abandonment' ? 'abandonment' : t.type, hours: t.hours })),
+          truth: events ?? [],
           generatedAt: new Date(),
         });
         writeFileSync(reportFile, renderReport(data));

@@ -15,8 +15,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { simulateMarket } from '../../local/market/simulate_market';
-import { DEFAULT_POLICY, DEFAULT_RULES, decideHour, defaultPolicy, thresholdForRate, type AlertPolicy, type EpisodeState, type RuleThresholds, type ScoredPoolHour } from '../../shared/alerting';
+import { DEFAULT_POLICY, DEFAULT_RULES, defaultPolicy, thresholdForRate, type AlertPolicy, type RuleThresholds } from '../../shared/alerting';
 import { markEpisodePosts } from '../../shared/detection/episodes';
+import { replayPolicy as runPolicy } from '../../shared/detection/replay_policy';
 import { EVENT_TYPES, evaluateAlerts, poolEvaluations, type AlertRecord, type Evaluation, type EvaluationWindow } from '../../shared/detection/evaluate';
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
 import { IsolationForest, type FeatureMatrix } from '../../shared/iforest';
@@ -50,32 +51,6 @@ function anomalyScores(forest: IsolationForest, m: FeatureMatrix): Float64Array 
   const s = forest.scoreSamples(m);
   for (let i = 0; i < s.length; i++) s[i] = -s[i]!;
   return s;
-}
-
-/** Rows of the scored days through the alert policy, hour by hour, as the hourly scorer would. */
-function runPolicy(rows: MartRows, scores: Float64Array, policy: AlertPolicy): AlertRecord[] {
-  const F = FEATURE_NAMES.length;
-  const out: AlertRecord[] = [];
-  let state: EpisodeState = new Map();
-  let i = 0;
-  while (i < rows.length) {
-    const hour = rows.hour[i]!;
-    const batch: ScoredPoolHour[] = [];
-    const keys: string[] = [];
-    const hourTs = new Date(hour * 1000).toISOString();
-    for (; i < rows.length && rows.hour[i] === hour; i++) {
-      const features: Record<string, number> = {};
-      for (let c = 0; c < F; c++) features[FEATURE_NAMES[c]!] = rows.features[i * F + c]!;
-      batch.push({ source: rows.source[i]!, dex: rows.dex[i]!, chain: rows.chain[i]!, pool_id: rows.pool[i]!, hour_ts: hourTs, history_hours: rows.historyHours[i]!, is_warm: rows.isWarm[i] === 1, is_data_error: rows.errorNow[i] === 1, score: scores[i]!, features });
-      keys.push(`${rows.source[i]!}/${rows.pool[i]!}`);
-    }
-    const decided = decideHour(batch, policy, state);
-    state = decided.state;
-    decided.decisions.forEach((d, k) => {
-      if (d.alert_type !== null) out.push({ pool: keys[k]!, hour, type: d.alert_type, post: d.post });
-    });
-  }
-  return out;
 }
 
 function seedForestAlerts(data: BenchData): AlertRecord[] {

@@ -5,7 +5,7 @@ import type { ObjectStore } from '../storage/object_store';
 import type { Warehouse } from '../warehouse/warehouse';
 import { recordModelRun } from './record_run';
 import { openRegistry } from './registry';
-import type { ModelRunAction } from './model_runs_table';
+import { truthColumns, type ModelRunAction } from './model_runs_table';
 
 export interface ManualDeps {
   readonly store: ObjectStore;
@@ -36,6 +36,7 @@ async function record(deps: ManualDeps, request: ManualRequest, action: ModelRun
     window_start: m.window.start, eval_start: m.window.evalStart, window_end: m.window.end, train_rows: m.rowCounts.trainRows, eval_rows: m.rowCounts.evalRows,
     pr_auc: o.prAuc, roc_auc: o.rocAuc, precision_at_10: o.precisionAt10, recall_at_10: o.recallAt10, alert_rate: o.alertRate, target_alert_rate: m.threshold.targetAlertRate,
     production_pr_auc: null, production_alert_rate: null, metrics: JSON.stringify(stored.metrics), code_version: m.codeVersion,
+    ...truthColumns(stored.metrics.truthDetection),
   });
 }
 

@@ -51,20 +51,32 @@ function header(run: RunInfo): string {
 
 function detectionSection(d: Detection | null): string {
   if (d === null) return `<section id="detection"><h2>Detection against the truth</h2><p>No truth for this run (real data): only the proxy-label metrics below apply.</p></section>`;
+  return `<section id="detection"><h2>Detection against the truth (injected anomalies)</h2>
+${detectionTables(d)}</section>`;
+}
+
+/** The train step's evaluation hours replayed against the truth: how the model was judged before it scored. */
+function trainDetectionSection(d: ReportData['train_detection']): string {
+  if (d === undefined) return '';
+  return `<section id="train-detection"><h2>The model's evaluation hours against the truth</h2>
+<p>Hours ${formatHour(d.window.from_hour)} to ${formatHour(d.window.to_hour)}, before the scored days: replayed through the alert policy with this model's thresholds when it was trained (npm run train prints the same figures).</p>
+${detectionTables(d)}</section>`;
+}
+
+function detectionTables(d: Detection): string {
   const rows = d.by_type
     .map((t) => `<tr><td>${chip(t.type, colourOfType(t.type))}</td><td class="n">${t.events}</td><td class="n">${t.caught_within_1h}</td><td class="n">${t.caught_within_2h}</td><td class="n">${t.median_delay_hours === null ? '–' : t.median_delay_hours.toFixed(1)}</td></tr>`)
     .join('');
   const sum = (f: (t: Detection['by_type'][number]) => number) => d.by_type.reduce((s, t) => s + f(t), 0);
   const m = d.mispriced_routed_as_data_error;
-  return `<section id="detection"><h2>Detection against the truth (injected anomalies)</h2>
-<div class="cols">
+  return `<div class="cols">
 <table><tr><th>anomaly type</th><th>events</th><th>caught within 1 h</th><th>caught within 2 h</th><th>median delay (h)</th></tr>${rows}
 <tr><th>all</th><th class="n">${sum((t) => t.events)}</th><th class="n">${sum((t) => t.caught_within_1h)}</th><th class="n">${sum((t) => t.caught_within_2h)}</th><th></th></tr></table>
 <table><tr><th>measure</th><th>value</th></tr>
 <tr><td>alert precision (alerts on an injected event's hours)</td><td class="n">${formatFraction(d.alert_precision)}</td></tr>
 <tr><td>alerts outside injected events, per 1,000 pools per day</td><td class="n">${d.false_alerts_per_1000_pools_per_day.toFixed(2)}</td></tr>
 <tr><td>mispriced-token events routed as data errors</td><td class="n">${m.routed} of ${m.events}</td></tr></table>
-</div></section>`;
+</div>`;
 }
 
 function modelSection(m: ModelInfo): string {
@@ -120,6 +132,7 @@ export function renderReport(input: ReportData): string {
 ${header(data.run)}
 ${detectionSection(data.detection)}
 ${modelSection(data.model)}
+${trainDetectionSection(data.train_detection)}
 <section id="alerts-per-day"><h2>Alerts per day</h2><div class="chart wide" data-chart="alerts-per-day" role="img" aria-label="alerts per day by type"></div></section>
 <section id="ranking-over-time"><h2>Ranking quality over time</h2><div class="chart wide" data-chart="ranking-over-time" role="img" aria-label="Precision@10 and Recall@10 per day"></div></section>
 <section id="pools"><h2>The ${data.top_pools.length} most abnormal pools</h2>${legend}

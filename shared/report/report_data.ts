@@ -137,6 +137,8 @@ export const reportDataSchema = z.object({
   ranking_over_time: z.array(z.object({ day, precision_at_10: nullableFraction, recall_at_10: nullableFraction })),
   /** Detection against the simulator's truth; null when the run had no truth (real data). */
   detection: detectionSchema.nullable(),
+  /** The train step's own evaluation hours (before the scored ones) replayed against the truth; absent without a truth. */
+  train_detection: detectionSchema.extend({ window: z.object({ from_hour: unixHour, to_hour: unixHour }) }).optional(),
   alerts: z.array(alertRowSchema),
 });
 

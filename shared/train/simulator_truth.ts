@@ -1,27 +1,28 @@
-import { z } from 'zod';
-import { InvalidInputError } from '../errors';
+import type { TruthEvent } from '../detection/evaluate';
+import { truthEventsFromFile, truthPoolKey } from '../detection/truth_file';
 import type { GroundTruth } from './read_training_data';
 
-/** truth.json as the local pipeline writes it: the simulator's injected anomalies, hour by hour. */
-const truthFileSchema = z.object({
-  anomalies: z.array(z.object({ subgraph: z.string(), pool: z.string(), type: z.string(), hours: z.array(z.number().int()) })),
-});
+/**
+ * A ground truth for a training run's evaluation (only the local simulator has one): the events,
+ * for the detection figures, and whether a pool-hour is one of their affected hours, for the
+ * ranking figures against the truth.
+ */
+export interface TrainGroundTruth {
+  readonly events: readonly TruthEvent[];
+  readonly isAnomalous: GroundTruth;
+}
+
+/** The ground truth of a list of events (pool keys as `truthPoolKey` builds them). */
+export function groundTruthFromEvents(events: readonly TruthEvent[]): TrainGroundTruth & { anomalousPoolHours: number } {
+  const keys = new Set<string>();
+  for (const e of events) for (const hour of e.hours) keys.add(`${e.pool}|${hour}`);
+  return { events, isAnomalous: (source, poolId, hourUnix) => keys.has(`${truthPoolKey(source, poolId)}|${hourUnix}`), anomalousPoolHours: keys.size };
+}
 
 /**
- * The simulator's injected anomalies as a ground truth for evaluation. `sourceOfSubgraph` maps
- * the subgraph kind (uniswap-v3, ...) to the mart's source id; pool ids compare case-insensitively.
+ * The simulator's truth.json as a ground truth. `sourceOfSubgraph` maps the subgraph kind
+ * (uniswap-v3, ...) to the mart's source id; pool ids compare case-insensitively.
  */
-export function groundTruthFromSimulator(json: unknown, sourceOfSubgraph: Readonly<Record<string, string>>): { truth: GroundTruth; anomalousPoolHours: number } {
-  const parsed = truthFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidInputError(`truth file field '${issue.path.join('.')}': ${issue.message}`);
-  }
-  const keys = new Set<string>();
-  for (const a of parsed.data.anomalies) {
-    const source = sourceOfSubgraph[a.subgraph];
-    if (source === undefined) throw new InvalidInputError(`truth file: no source for subgraph '${a.subgraph}' (known: ${Object.keys(sourceOfSubgraph).join(', ')})`);
-    for (const hour of a.hours) keys.add(`${source}|${a.pool.toLowerCase()}|${hour}`);
-  }
-  return { truth: (source, poolId, hourUnix) => keys.has(`${source}|${poolId.toLowerCase()}|${hourUnix}`), anomalousPoolHours: keys.size };
+export function groundTruthFromSimulator(json: unknown, sourceOfSubgraph: Readonly<Record<string, string>>): TrainGroundTruth & { anomalousPoolHours: number } {
+  return groundTruthFromEvents(truthEventsFromFile(json, sourceOfSubgraph));
 }

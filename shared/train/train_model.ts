@@ -8,14 +8,17 @@ import { evaluateScores, type EvaluationMetrics, type RankingMetrics } from '../
 import { recordModelRun } from '../model_registry/record_run';
 import { openRegistry, type ModelRegistry } from '../model_registry/registry';
 import { versionId } from '../model_registry/registry_layout';
+import { truthColumns } from '../model_registry/model_runs_table';
 import { featureHash, type VersionMetadata, type VersionMetrics } from '../model_registry/version_metadata';
 import type { ObjectStore } from '../storage/object_store';
 import type { QueryParam, Warehouse } from '../warehouse/warehouse';
-import { DEFAULT_SPIKE_CONFIRM_RATE } from '../alerting/alert_policy';
+import { DEFAULT_POLICY, DEFAULT_SPIKE_CONFIRM_RATE } from '../alerting/alert_policy';
 import { alertThreshold } from './alert_threshold';
 import { decidePromotion, type Decision } from './promotion_decision';
-import { readEvaluationRows, readTrainingSample, type EvaluationData, type GroundTruth } from './read_training_data';
+import { readEvaluationRows, readTrainingSample, type EvaluationData } from './read_training_data';
+import type { TrainGroundTruth } from './simulator_truth';
 import { parseTrainOptions, type TrainOptions } from './train_options';
+import { detectAgainstTruth, NO_GROUND_TRUTH, type TruthDetection } from './truth_detection';
 import { SAMPLE_BUCKETS, windowCountSql } from './training_query';
 
 const HOUR_MS = 3_600_000;
@@ -31,8 +34,8 @@ export interface TrainDeps {
   readonly codeVersion?: string;
   /** The feature list the mart provides; FEATURE_NAMES unless a test says otherwise. */
   readonly featureNames?: readonly string[];
-  /** Where the injected anomalies are known (the local simulator): also scored against them. */
-  readonly groundTruth?: GroundTruth;
+  /** Where the injected anomalies are known (the local simulator): also evaluated against them (never part of the gate). */
+  readonly groundTruth?: TrainGroundTruth;
   /** Who or what started the run, for model_runs. */
   readonly triggeredBy?: string;
 }
@@ -56,7 +59,10 @@ export interface TrainRunResult {
   readonly threshold: number;
   readonly metrics: EvaluationMetrics;
   readonly productionMetrics: EvaluationMetrics | null;
+  /** Ranking figures against the ground truth's pool-hours; null without a ground truth. */
   readonly groundTruth: EvaluationMetrics | null;
+  /** The detection benchmark's figures on the evaluation days, or `available: false` saying why not. */
+  readonly truthDetection: TruthDetection;
   readonly timingsMs: Readonly<Record<string, number>>;
 }
 
@@ -158,7 +164,7 @@ export async function trainModel(deps: TrainDeps, input: unknown, imported?: Imp
   const evalParams: Readonly<Record<string, QueryParam>> = sampleHours
     ? { eval_start: w.evalStart, window_end: w.end, seed: options.seed, buckets: Math.max(1, Math.floor((options.evalMaxRows / evalWindow) * SAMPLE_BUCKETS)) }
     : { eval_start: w.evalStart, window_end: w.end };
-  const evalData = await readEvaluationRows(deps.warehouse, featureNames, evalParams, Math.min(evalWindow, options.evalMaxRows), sampleHours, deps.groundTruth);
+  const evalData = await readEvaluationRows(deps.warehouse, featureNames, evalParams, Math.min(evalWindow, options.evalMaxRows), sampleHours, deps.groundTruth?.isAnomalous);
   if (evalData.matrix.rows === 0) throw new NotReadyError(`no usable evaluation rows in ${w.evalStart.toISOString()} .. ${w.end.toISOString()} (${evalHours} hours)`);
   lap('readEval');
 
@@ -166,6 +172,12 @@ export async function trainModel(deps: TrainDeps, input: unknown, imported?: Imp
   const metrics = evaluateScores({ ...evalData.context, scores }, threshold);
   const truthMetrics = evalData.truthLabels ? evaluateScores({ ...evalData.context, labels: evalData.truthLabels, scores }, threshold) : null;
   lap('evaluate');
+
+  // Every pool of every evaluation hour replayed through the policy with this model's thresholds, as the hourly scorer would alert.
+  const truthDetection = deps.groundTruth
+    ? await detectAgainstTruth(deps.warehouse, forest, featureNames, deps.groundTruth.events, { eval_start: w.evalStart, window_end: w.end }, { ...DEFAULT_POLICY, scoreThreshold: threshold, spikeConfirmThreshold: spikeConfirmValue })
+    : NO_GROUND_TRUTH;
+  if (deps.groundTruth) lap('truthDetection');
 
   const registry = openRegistry(deps.store, options.modelName);
   const version = versionId(runAt, modelSha256);
@@ -194,6 +206,7 @@ export async function trainModel(deps: TrainDeps, input: unknown, imported?: Imp
     challenger: metrics,
     production: champion.version ? { version: champion.version, evaluation: champion.evaluation, problem: champion.problem } : null,
     groundTruth: truthMetrics,
+    truthDetection,
   });
   await registry.writeVersion(version, { modelText, metrics: metricsFile(), metadata });
   let productionAfter = champion.version;
@@ -238,6 +251,7 @@ export async function trainModel(deps: TrainDeps, input: unknown, imported?: Imp
     production_alert_rate: champion.evaluation?.overall.alertRate ?? null,
     metrics: JSON.stringify(metricsFile()),
     code_version: deps.codeVersion ?? null,
+    ...truthColumns(truthDetection),
   });
   lap('record');
 
@@ -255,6 +269,7 @@ export async function trainModel(deps: TrainDeps, input: unknown, imported?: Imp
     metrics,
     productionMetrics: champion.evaluation,
     groundTruth: truthMetrics,
+    truthDetection,
     timingsMs: timings,
   };
   log.log('INFO', result.promoted ? 'model trained and promoted' : 'model trained, production kept', { version, reason: decision.reason, prAuc: overall.prAuc, alertRate: overall.alertRate, rows: result.rows, timingsMs: timings });

@@ -54,3 +54,17 @@ export function evaluationSql(dialect: 'bigquery' | 'duckdb', featureNames: read
 FROM ${MART_TABLE}
 WHERE hour_ts >= @eval_start AND hour_ts < @window_end AND ${ELIGIBLE}${sample}`;
 }
+
+/**
+ * Every row of the evaluation part (warm-up and data errors too: the scorer sees them), hour by
+ * hour, with what the alert policy reads. The data-error flag is the past-only one the scorer has
+ * when the hour is new: the mart's is_data_error adds a look-ahead flag known 5 hours later.
+ * Read only where a ground truth exists (the local simulator).
+ */
+export function truthReplaySql(featureNames: readonly string[]): string {
+  return `SELECT source, dex, chain, pool_id, UNIX_SECONDS(hour_ts) AS hour_unix, history_hours, is_warm,
+  (dq_mispriced_price OR dq_negative_tvl OR dq_usd_zero_tokens_nonzero) AS error_now, ${featureNames.join(', ')}
+FROM ${MART_TABLE}
+WHERE hour_ts >= @eval_start AND hour_ts < @window_end
+ORDER BY hour_ts, source, pool_id`;
+}

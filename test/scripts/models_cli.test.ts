@@ -18,7 +18,7 @@ function cli(script: string, ...args: string[]): { status: number | null; stdout
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'models-cli-'));
   const wh = await DuckDbWarehouse.open(join(dir, 'warehouse.duckdb'));
-  await createSyntheticMart(wh, { sources: ['uniswap-v3-ethereum'], poolsPerSource: 20, hours: 240, end: '2026-11-01T00:00:00Z', featureNames: FEATURE_NAMES });
+  await createSyntheticMart(wh, { sources: ['uniswap-v3-ethereum'], poolsPerSource: 20, hours: 240, end: '2026-11-01T00:00:00Z', featureNames: FEATURE_NAMES, dexAndChain: true });
   await wh.close();
   writeFileSync(join(dir, 'truth.json'), JSON.stringify({ seed: 1, anomalies: [{ subgraph: 'uniswap-v3', pool: '0xPOOL0_3', type: 'volume_spike', hours: [Date.parse('2026-10-30T05:00:00Z') / 1000] }] }));
 });
@@ -35,6 +35,8 @@ test('train, train again, list, rollback by hand, and the errors a person sees',
   expect([run.promoted, run.groundTruth.overall.positives]).toEqual([true, 1]);
   const second = cli('train.ts', ...window, '--seed', '5');
   expect(second.stdout).toContain('| new: uniswap-v3-ethereum |');
+  // The truth's one volume spike falls in the evaluation days: the detection figures are printed.
+  expect(second.stdout).toMatch(/\| volume_spike \| 1 \| [01] \| [01] \|/);
 
   const list = cli('models.ts', 'list', '--store', dir);
   expect(list.stdout.trim().split('\n').filter((l) => /^\| \d{8}T/.test(l))).toHaveLength(2);

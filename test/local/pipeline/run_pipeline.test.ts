@@ -50,6 +50,16 @@ test('the injected rug pull and mispriced token of the scored days are caught; p
   expect(d.alert_precision).not.toBeNull();
 });
 
+test("the train step evaluates its model against the simulator's truth on its own evaluation day", () => {
+  const d = first.trained.truthDetection;
+  if (!d.available) throw new Error(`expected detection figures, got: ${d.note}`);
+  // 10 days: the newest 3 scored; train's window is the 7 before, its last day (24 hours of 3 x 20 pools) evaluated.
+  expect(d.window).toEqual({ from: first.scoreFrom - 24 * 3600, to: first.scoreFrom - 3600, hours: 24, pools: 60, rows: 24 * 60 });
+  expect(d.policy.scoreThreshold).toBe(first.trained.threshold);
+  const events = Object.values(d.figures.types).reduce((n, t) => n + t.events, 0);
+  expect(events).toBeGreaterThanOrEqual(d.figures.types.rug_pull.caught_24h);
+});
+
 test('the report and the alert file are written', () => {
   expect(readFileSync(first.reportFile, 'utf8')).toContain('dex-anomaly run report');
   expect(readFileSync(first.alertsFile, 'utf8').trim().split('\n').length).toBeGreaterThan(0);

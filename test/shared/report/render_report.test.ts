@@ -27,6 +27,14 @@ describe('HTML structure', () => {
     expect(JSON.parse(jsonScript(html, 'report-charts'))).toEqual(JSON.parse(JSON.stringify(reportCharts(data))));
   });
 
+  test("the train step's evaluation hours against the truth, when given, follow the model section", () => {
+    const withTrain = renderReport({ ...data, train_detection: { ...data.detection!, by_type: [{ type: 'rug_pull', events: 2, caught_within_1h: 1, caught_within_2h: 2, median_delay_hours: 1.5 }], window: { from_hour: data.run.window.from_hour, to_hour: data.run.window.from_hour + 23 * 3600 } } });
+    const sections = [...markupOnly(withTrain).matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
+    expect(sections.slice(0, 3)).toEqual(['detection', 'model', 'train-detection']);
+    expect(withTrain).toContain('<tr><th>all</th><th class="n">2</th><th class="n">1</th><th class="n">2</th><th></th></tr>');
+    expect(unbalancedTags(withTrain)).toEqual([]);
+  });
+
   test('the chart library is inlined: exactly four script elements, none with src', () => {
     expect(html.match(/<script\b/g)).toHaveLength(4);
     expect(html.match(/<\/script>/g)).toHaveLength(4);

@@ -16,7 +16,7 @@ const OPTIONS = { windowDays: 10, evalDays: 3, trees: 50, trainRows: 3000, seed:
 
 async function martWarehouse(salt = 1): Promise<DuckDbWarehouse> {
   const wh = await DuckDbWarehouse.open();
-  await createSyntheticMart(wh, { sources: ['uni', 'sushi'], poolsPerSource: 30, hours: 240, end: END, featureNames: FEATURE_NAMES, salt });
+  await createSyntheticMart(wh, { sources: ['uni', 'sushi'], poolsPerSource: 30, hours: 240, end: END, featureNames: FEATURE_NAMES, salt, dexAndChain: true });
   return wh;
 }
 
@@ -109,7 +109,7 @@ describe('trainModel on a synthetic mart', () => {
 
   test('ground truth, where known, is scored too', async () => {
     const truth = (source: string, pool: string): boolean => source === 'uni' && pool.endsWith('_3');
-    const result = await trainModel(deps(wh, new MemoryStore(), { groundTruth: truth }), OPTIONS);
+    const result = await trainModel(deps(wh, new MemoryStore(), { groundTruth: { events: [], isAnomalous: truth } }), OPTIONS);
     const [n] = await wh.query(`SELECT COUNT(*) AS n FROM dex_anomaly.mart_pool_features_labeled
       WHERE is_warm AND NOT is_data_error AND hour_ts >= TIMESTAMP '2026-10-29 00:00:00' AND source = 'uni' AND pool_id LIKE '%\\_3' ESCAPE '\\'`);
     expect(result.groundTruth!.overall.positives).toBe(Number(n!.n));
