@@ -1,5 +1,4 @@
-import type { FeatureMatrix } from '../iforest';
-import { diffiImportances } from './diffi_axis';
+import { diffiImportances, type FeatureMatrix } from '../iforest';
 import type { LoadedModel } from './model_source';
 import type { ScoreRequest, ScoreResponse } from './score_schema';
 

@@ -1,6 +1,6 @@
 import { explainDiffi, IsolationForest, matrixFromArrays } from '../../../shared/iforest';
+import { diffiImportances } from '../../../shared/iforest/diffi_axis';
 import { Rng } from '../../../shared/rng';
-import { diffiImportances } from '../../../shared/serve/diffi_axis';
 import { trainedForest } from '../../helpers/serve_model';
 
 const NAMES = ['a', 'b', 'c', 'd'];

@@ -1,5 +1,7 @@
-import { explainDiffi, type FeatureMatrix, type IsolationForestModel } from '../iforest';
-import { maxLeafDepth } from '../iforest/forest_arrays';
+import { explainDiffi } from './explain_diffi';
+import type { FeatureMatrix } from './feature_matrix';
+import { maxLeafDepth } from './forest_arrays';
+import type { IsolationForestModel } from './model';
 
 const pathBuffers = new WeakMap<IsolationForestModel, Int32Array>();
 
