@@ -70,10 +70,10 @@ interface Running {
 }
 
 /** Starts a function in the Functions Framework; resolves when POST `probe` answers 200. */
-async function startFunction(target: string, source: string, env: Record<string, string>, probe: string, limitMs = 60_000): Promise<Running & { readyMs: number; readyCpuMs: number }> {
+async function startFunction(target: string, source: string, env: Record<string, string>, probe: string, nodeFlags: readonly string[] = [], limitMs = 60_000): Promise<Running & { readyMs: number; readyCpuMs: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [FRAMEWORK_MAIN, `--target=${target}`, `--source=${source}`, `--port=${port}`], {
+  const child = spawn(process.execPath, [...nodeFlags, FRAMEWORK_MAIN, `--target=${target}`, `--source=${source}`, `--port=${port}`], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', IGNORED_ROUTES: '', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -130,6 +130,7 @@ const flagsSchema = z.object({
   rounds: z.coerce.number().int().min(1).max(5).default(2).describe('interleaved rounds; the best of each scenario is reported'),
   'cold-starts': z.coerce.number().int().min(1).max(10).default(3).describe('spawns measured for the cold start (median reported)'),
   json: z.boolean().default(false).describe('print one JSON object'),
+  'cpu-prof': z.string().min(1).optional().describe('folder: write a V8 CPU profile (.cpuprofile) of every serve process there (node --cpu-prof)'),
 });
 
 async function main(): Promise<void> {
@@ -161,7 +162,8 @@ async function main(): Promise<void> {
 
     const noop = await startFunction('noop', noopDir, {}, one);
     running.push(noop);
-    const serve = await startFunction('serve', built.dir, serveEnv, one);
+    const profiled = flags['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(flags['cpu-prof'])}`];
+    const serve = await startFunction('serve', built.dir, serveEnv, one, profiled);
     running.push(serve);
     const scenarios = [
       { name: 'noop 1-row', target: noop, body: one },
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
     const coldCpus: number[] = [];
     const noopColds: number[] = [];
     for (let i = 0; i < flags['cold-starts']; i++) {
-      const fresh = await startFunction('serve', built.dir, serveEnv, one);
+      const fresh = await startFunction('serve', built.dir, serveEnv, one, profiled);
       colds.push(fresh.readyMs);
       coldCpus.push(fresh.readyCpuMs);
       await stop(fresh);
