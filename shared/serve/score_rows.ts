@@ -1,4 +1,4 @@
-import { diffiImportances, type FeatureMatrix } from '../iforest';
+import { scoreAndExplain, type FeatureMatrix } from '../iforest';
 import type { LoadedModel } from './model_source';
 import type { ScoreRequest, ScoreResponse } from './score_schema';
 
@@ -19,8 +19,7 @@ export function scoreRows(loaded: LoadedModel, rows: ScoreRequest['rows']): Scor
     for (let c = 0; c < cols; c++) values[r * cols + c] = features[names[c]!]!;
   }
   const matrix: FeatureMatrix = { featureNames: names, rows: rows.length, values };
-  const samples = loaded.model.scoreSamples(matrix);
-  const importance = diffiImportances(loaded.model.model, matrix);
+  const { scoreSamples: samples, importance } = scoreAndExplain(loaded.model, matrix);
   const rank = nameRanks(names);
   const order = new Int32Array(cols);
   const results: ScoreResponse['results'] = new Array<ScoreResponse['results'][number]>(rows.length);
