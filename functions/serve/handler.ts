@@ -103,7 +103,10 @@ function serveRequestOf(req: Request): ServeRequest {
   return {
     method: req.method,
     path: req.path,
-    query: req.query,
+    // Express parses the query string on every read of req.query; only GET /score needs it.
+    get query(): unknown {
+      return req.query;
+    },
     contentType: req.get('content-type'),
     apiKey: req.get('x-api-key'),
     bodyBytes: req.rawBody?.length ?? Number(req.get('content-length') ?? 0),

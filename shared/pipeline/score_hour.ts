@@ -8,7 +8,7 @@ import type { FeatureMatrix, IsolationForestModel } from '../iforest';
 import { loadProductionModelCached } from '../model_registry/production_model_cache';
 import { publishScoredHour, type PublishedHour } from '../scoring/publish_hour';
 import type { FeatureContribution, PoolScore } from '../scoring/write_hour_scores';
-import { diffiImportances } from '../serve/diffi_axis';
+import { diffiImportances } from '../iforest/diffi_axis';
 import type { ObjectStore } from '../storage/object_store';
 import { timedStep, type StepObserver } from './score_steps';
 import type { Warehouse } from '../warehouse/warehouse';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { LoadedModel, ModelSource } from './model_source';
 import { openApiDocument } from './openapi';
+import { wellFormedRows } from './score_fast_path';
 import { scoreRows } from './score_rows';
 import { scoreRequestSchema, storedScoreQuerySchema } from './score_schema';
 import { errorAnswer, invalidRequest, issuesOf, type ServeAnswer } from './serve_answer';
@@ -52,6 +53,8 @@ export function createServeApi(deps: ServeDeps): (req: ServeRequest) => Promise<
     if (mediaType(req.contentType) !== 'application/json') return errorAnswer(415, 'invalid_input', `content type must be application/json, got ${req.contentType ? `'${req.contentType}'` : 'none'}`);
     const loaded = await deps.models.current();
     const headers = { [MODEL_VERSION_HEADER]: loaded.version };
+    const rows = wellFormedRows(req.body, loaded.featureNames);
+    if (rows) return { status: 200, body: scoreRows(loaded, rows), headers };
     const parsed = schemaFor(loaded).safeParse(req.body);
     if (!parsed.success) return { ...invalidRequest('score request', issuesOf(parsed.error)), headers };
     return { status: 200, body: scoreRows(loaded, parsed.data.rows), headers };

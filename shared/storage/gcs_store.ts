@@ -1,4 +1,4 @@
-import { Storage, type Bucket, type StorageOptions } from '@google-cloud/storage';
+import type { Bucket, StorageOptions } from '@google-cloud/storage';
 import { PreconditionFailedError, UpstreamError } from '../errors';
 import { assertValidKey, type ObjectInfo, type ObjectStore, type StoredObject, type WriteOptions } from './object_store';
 
@@ -13,17 +13,23 @@ function wrap(err: unknown, what: string): Error {
   return new UpstreamError(`${what}: ${(err as Error).message}`, code === undefined || code === 429 || code >= 500, { cause: err });
 }
 
-/** A GCS bucket and prefix (`gs://bucket/prefix`) as an object store. */
+/**
+ * A GCS bucket and prefix (`gs://bucket/prefix`) as an object store. The client library is
+ * loaded on first use: it takes longer to load than a whole function, and a process whose store
+ * is a local folder never needs it.
+ */
 export class GcsStore implements ObjectStore {
-  private readonly bucket: Bucket;
+  private opened: Promise<Bucket> | undefined;
 
   constructor(
     readonly url: string,
-    bucketName: string,
+    private readonly bucketName: string,
     private readonly prefix: string,
-    options: StorageOptions = {},
-  ) {
-    this.bucket = new Storage(options).bucket(bucketName);
+    private readonly options: StorageOptions = {},
+  ) {}
+
+  private bucket(): Promise<Bucket> {
+    return (this.opened ??= import('@google-cloud/storage').then((m) => new m.Storage(this.options).bucket(this.bucketName)));
   }
 
   private name(key: string): string {
@@ -33,10 +39,11 @@ export class GcsStore implements ObjectStore {
 
   async read(key: string): Promise<StoredObject | null> {
     const name = this.name(key);
+    const bucket = await this.bucket();
     for (let attempt = 0; attempt < 5; attempt++) {
       let generation: string;
       try {
-        const [meta] = await this.bucket.file(name).getMetadata();
+        const [meta] = await bucket.file(name).getMetadata();
         generation = String(meta.generation);
       } catch (err) {
         if (codeOf(err) === 404) return null;
@@ -44,7 +51,7 @@ export class GcsStore implements ObjectStore {
       }
       try {
         // Download exactly the generation just seen, so data and generation always match.
-        const [data] = await this.bucket.file(name, { generation }).download();
+        const [data] = await bucket.file(name, { generation }).download();
         return { data, generation };
       } catch (err) {
         if (codeOf(err) !== 404) throw wrap(err, `read ${this.url}/${key}`);
@@ -55,7 +62,7 @@ export class GcsStore implements ObjectStore {
   }
 
   async write(key: string, data: Buffer, options: WriteOptions = {}): Promise<{ generation: string }> {
-    const file = this.bucket.file(this.name(key));
+    const file = (await this.bucket()).file(this.name(key));
     try {
       await file.save(data, {
         resumable: false,
@@ -70,7 +77,7 @@ export class GcsStore implements ObjectStore {
 
   async list(prefix: string): Promise<ObjectInfo[]> {
     try {
-      const [files] = await this.bucket.getFiles({ prefix: this.prefix ? `${this.prefix}/${prefix}` : prefix, autoPaginate: true });
+      const [files] = await (await this.bucket()).getFiles({ prefix: this.prefix ? `${this.prefix}/${prefix}` : prefix, autoPaginate: true });
       return files
         .map((f) => ({ key: this.prefix ? f.name.slice(this.prefix.length + 1) : f.name, generation: String(f.metadata.generation), size: Number(f.metadata.size) }))
         .sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -81,7 +88,7 @@ export class GcsStore implements ObjectStore {
 
   async delete(key: string, options: { ifGenerationMatch?: string } = {}): Promise<void> {
     try {
-      await this.bucket.file(this.name(key)).delete({ ignoreNotFound: true, ...(options.ifGenerationMatch !== undefined ? { ifGenerationMatch: Number(options.ifGenerationMatch) } : {}) });
+      await (await this.bucket()).file(this.name(key)).delete({ ignoreNotFound: true, ...(options.ifGenerationMatch !== undefined ? { ifGenerationMatch: Number(options.ifGenerationMatch) } : {}) });
     } catch (err) {
       throw wrap(err, `delete ${this.url}/${key}`);
     }

@@ -1,0 +1,32 @@
+import { diffiImportances, matrixFromArrays } from '../../../shared/iforest';
+import { Rng } from '../../../shared/rng';
+import { scoreRows } from '../../../shared/serve/score_rows';
+import { loadedModel } from '../../helpers/serve_model';
+
+// Not in code-unit order, so the tie-break by name is exercised.
+const NAMES = ['volume', 'tvl', 'Turnover', 'age', 'b2', 'b10'];
+
+test('scores, flags and explains every row: contributions largest first, ties by name', () => {
+  const loaded = loadedModel(NAMES, 'v7');
+  const rng = new Rng(9);
+  const data = Array.from({ length: 200 }, (_, i) => NAMES.map((_n, c) => (c === i % NAMES.length ? rng.nextNormal() * 8 : rng.nextNormal())));
+  const rows = data.map((values, i) => ({ ...(i % 2 === 0 ? { pool_id: `p${i}` } : {}), features: Object.fromEntries(NAMES.map((n, c) => [n, values[c]!])) }));
+  const matrix = matrixFromArrays(NAMES, data);
+  const scores = loaded.model.scoreSamples(matrix);
+  const importance = diffiImportances(loaded.model.model, matrix);
+
+  const answer = scoreRows(loaded, rows);
+
+  expect(answer.model_version).toBe('v7');
+  expect(answer.threshold).toBe(loaded.threshold);
+  let ties = 0;
+  answer.results.forEach((result, r) => {
+    const expected = NAMES.map((feature, c) => ({ feature, value: data[r]![c]!, contribution: importance[r * NAMES.length + c]! }));
+    expected.sort((a, b) => b.contribution - a.contribution || (a.feature < b.feature ? -1 : 1));
+    ties += expected.filter((e, k) => k > 0 && e.contribution === expected[k - 1]!.contribution).length;
+    expect(result).toEqual({ ...(r % 2 === 0 ? { pool_id: `p${r}` } : {}), score: -scores[r]!, is_anomaly: -scores[r]! > loaded.threshold, contributions: expected });
+    expect(Object.keys(result)).toEqual([...(r % 2 === 0 ? ['pool_id'] : []), 'score', 'is_anomaly', 'contributions']);
+  });
+  expect(ties).toBeGreaterThan(0);
+  expect(answer.results.filter((x) => x.is_anomaly).length).toBeGreaterThan(0);
+});
