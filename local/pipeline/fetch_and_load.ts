@@ -30,9 +30,17 @@ export interface FetchWindowOptions {
   /** Last hour of the window (unix seconds of its start). */
   readonly endHour: number;
   readonly days: number;
-  /** Called once per hour written (new or repaired). */
+  /** Called once per hour written. */
   readonly onHour?: () => void;
+  /** Hours of one source fetched at once (default HOURS_IN_FLIGHT). */
+  readonly hoursInFlight?: number;
 }
+
+/**
+ * While the subgraph answers one request of a source, this process writes the hours it already
+ * has: a few hours in flight per source keep both processes busy on two cores.
+ */
+export const HOURS_IN_FLIGHT = 4;
 
 /** The sources the local subgraph serves (for the hour count of a progress bar). */
 export function localSourceCount(subgraphUrl: string): number {
@@ -55,7 +63,7 @@ export function fetchWindow(options: FetchWindowOptions): Promise<FetchRunSummar
       retryDeps: realRetryDeps,
       now: () => new Date((options.endHour + HOUR_SECONDS + 600) * 1000),
     },
-    { maxHoursPerSource: hoursPerSource, startHour: options.endHour - (hoursPerSource - 1) * HOUR_SECONDS },
+    { maxHoursPerSource: hoursPerSource, startHour: options.endHour - (hoursPerSource - 1) * HOUR_SECONDS, hoursInFlight: options.hoursInFlight ?? HOURS_IN_FLIGHT },
   );
 }
 

@@ -31,14 +31,26 @@ test('at most `limit` calls in flight, results in the order of the items', async
   expect(g.most()).toBe(3);
 });
 
-test('the first failure rejects, and no call starts after it', async () => {
+test('after a failure no call starts, the started ones finish, then the first failure is thrown', async () => {
   const started: number[] = [];
-  const run = mapConcurrent([1, 2, 3, 4], 1, async (x) => {
+  const finished: number[] = [];
+  let releaseThree: () => void = () => undefined;
+  const run = mapConcurrent([1, 2, 3, 4, 5], 2, async (x) => {
     started.push(x);
+    if (x === 1) await new Promise<void>((resolve) => (releaseThree = resolve));
     if (x === 2) throw new Error('two failed');
-    return Promise.resolve(x);
+    finished.push(x);
+    return x;
   });
+  let settled = false;
+  void run.catch(() => undefined).finally(() => (settled = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  // 2 failed while 1 still runs: nothing new starts, and the failure waits for 1.
+  expect(started).toEqual([1, 2]);
+  expect(settled).toBe(false);
+  releaseThree();
   await expect(run).rejects.toThrow('two failed');
+  expect(finished).toEqual([1]);
   expect(started).toEqual([1, 2]);
 });
 
