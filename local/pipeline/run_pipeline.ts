@@ -5,11 +5,9 @@ import { openLocalStore } from '../../shared/local_store/store_identity';
 import { join, resolve } from 'node:path';
 import { parseFetchConfig } from '../../shared/fetch/fetch_config';
 import { HOUR_SECONDS } from '../../shared/hours';
-import { silentLogger, type Logger } from '../../shared/logging';
-import { fetchSources } from '../../shared/pipeline/fetch_sources';
-import { loadAllManifests } from '../../shared/pipeline/load_objects';
+import { silentLogger } from '../../shared/logging';
+import { fetchWindow, loadWindow } from './fetch_and_load';
 import { transformLocally } from '../../shared/pipeline/transform';
-import { realRetryDeps } from '../../shared/retry';
 import { envSecrets } from '../../shared/secrets/secrets';
 import { openObjectStore } from '../../shared/storage/open_store';
 import type { TransformResult } from '../../shared/transform/run_dataform_locally';
@@ -106,17 +104,6 @@ function truthSummary(d: TruthDetection): string {
 
 const REPO = resolve(__dirname, '..', '..');
 
-/** A logger that counts the hours fetched, for the progress bar. */
-function countingLogger(onHour: () => void): Logger {
-  const logger: Logger = {
-    log: (_severity, message) => {
-      if (message.startsWith('fetched hour')) onHour();
-    },
-    child: () => logger,
-  };
-  return logger;
-}
-
 /**
  * The whole pipeline on embedded defaults through the same use-cases the functions call:
  * simulate and serve the market, fetch every hour of the window, load the manifests into DuckDB,
@@ -164,12 +151,7 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     const fetched = await timed(
       'fetch',
       hoursPerSource * config.sources.length,
-      () =>
-        fetchSources(
-          config,
-          { store, secrets: envSecrets({}), logger: countingLogger(() => { progress.tick('fetch', ++fetchedSoFar); }), retryDeps: realRetryDeps, now: () => new Date((options.endHour + HOUR_SECONDS + 600) * 1000) },
-          { maxHoursPerSource: hoursPerSource, startHour: options.endHour - (hoursPerSource - 1) * HOUR_SECONDS },
-        ),
+      () => fetchWindow({ store, lakeDir, subgraphUrl: server.baseUrl, endHour: options.endHour, days: options.days, onHour: () => { progress.tick('fetch', ++fetchedSoFar); } }),
       (r) => `${r.sources.reduce((n, s) => n + s.fetched.length, 0)} hours, ${r.sources.reduce((n, s) => n + s.fetched.reduce((m, h) => m + h.rows, 0), 0)} rows`,
     );
     if (!fetched.ok) throw new Error(`fetch failed: ${fetched.sources.filter((s) => s.error).map((s) => `${s.source}: ${s.error!.message}`).join('; ')}`);
@@ -178,7 +160,7 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     const loaded = await timed(
       'load',
       manifests,
-      () => loadAllManifests({ store, storeUrl: lakeDir, warehouse, logger: silentLogger, now: () => new Date() }, { onLoaded: () => { progress.tick('load', ++loadedSoFar); } }),
+      () => loadWindow({ store, lakeDir, warehouse, onLoaded: () => { progress.tick('load', ++loadedSoFar); } }),
       (r) => `${r.loaded} manifests loaded${r.refused.length > 0 ? `, ${r.refused.length} refused as corrupt (marked for repair)` : ''}`,
     );
     const transform = await timed(

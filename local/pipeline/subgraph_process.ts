@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 export interface SubgraphProcess {
   /** e.g. http://127.0.0.1:41234 */
   readonly baseUrl: string;
+  /** The child's process id (for its CPU time). */
+  readonly pid: number;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export function startSubgraphProcess(options: { seed: number; pools: number; day
       child.stdout!.resume();
       ready({
         baseUrl: match[1]!,
+        pid: child.pid!,
         close: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) { done(); return; }

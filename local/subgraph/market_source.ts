@@ -51,6 +51,8 @@ export class MarketSource implements EntitySource {
   private readonly totals = new Map<number, PoolTotals>();
   private readonly poolByAddress: Map<string, SimPool>;
   private tokenCache: { block: number; tokens: Map<number, Entity> } | undefined;
+  /** Pool entities at one block: every page of every hour read at the same head shares them. */
+  private poolCache: { block: number; pools: Map<number, Entity> } | undefined;
 
   constructor(
     private readonly market: Market,
@@ -256,7 +258,8 @@ export class MarketSource implements EntitySource {
   private hourEntities(at: BlockView, hint: ListHint): Entity[] {
     const [from, to] = this.hourRange(at, hint, 1);
     const pools = this.selectedPools(hint);
-    const poolEntities = new Map<number, Entity>();
+    if (this.poolCache?.block !== at.number) this.poolCache = { block: at.number, pools: new Map() };
+    const poolEntities = this.poolCache.pools;
     const out: Entity[] = [];
     for (let t = from; t <= to; t++) {
       const start = hourStart(this.market, t);

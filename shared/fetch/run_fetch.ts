@@ -1,4 +1,5 @@
 import type { Source } from '../config/sources';
+import { mapConcurrent } from '../concurrency';
 import { AppError } from '../errors';
 import type { Logger } from '../logging';
 import { advanceWatermark, readWatermark } from '../raw/watermark';
@@ -26,6 +27,11 @@ export interface FetchRunOptions {
   /** First hour for a source that has no watermark yet (unix seconds). */
   readonly startHour: number;
   readonly pageSize?: number;
+  /**
+   * Hours of one source fetched and written at once (default 1). The watermark still moves only
+   * over hours written without a gap, so a failure never lets it skip one.
+   */
+  readonly hoursInFlight?: number;
 }
 
 export interface HourSummary {
@@ -101,7 +107,8 @@ export async function runFetch(sources: readonly Source[], deps: FetchRunDeps, o
           fetched.push({ hour: manifest.hour_start, rows: manifest.rows, quarantined: manifest.quarantined_rows, duplicates: manifest.duplicate_rows, block: manifest.block_number, pages: manifest.pages, indexingErrors: manifest.has_indexing_errors, write: outcome, repair });
           log.log(manifest.quarantined_rows > 0 || manifest.has_indexing_errors ? 'WARNING' : 'INFO', `${repair ? 'repaired' : 'fetched'} hour ${manifest.hour_start}${outcome === 'lost' ? ' (a concurrent run wrote it first)' : ''}`, { rows: manifest.rows, quarantined: manifest.quarantined_rows, block: manifest.block_number, write: outcome });
         };
-        for (const hour of repairs) {
+        const inFlight = options.hoursInFlight ?? 1;
+        await mapConcurrent(repairs, inFlight, async (hour) => {
           try {
             await fetchAndWrite(hour, true);
           } catch (err) {
@@ -109,10 +116,25 @@ export async function runFetch(sources: readonly Source[], deps: FetchRunDeps, o
             repairsFailed.push({ hour: iso(hour), message: (err as Error).message });
             log.log('ERROR', `repair of hour ${iso(hour)} failed: ${(err as Error).message}`, { retryable: err instanceof AppError ? err.retryable : false });
           }
-        }
-        for (const hour of hours) {
-          await fetchAndWrite(hour, false);
-          await advanceWatermark(deps.store, source.id, hour, deps.now());
+        });
+        const written = new Set<number>();
+        let contiguous = 0;
+        let watermarkMoves: Promise<void> = Promise.resolve();
+        try {
+          await mapConcurrent(hours, inFlight, async (hour) => {
+            await fetchAndWrite(hour, false);
+            written.add(hour);
+            // Only over the hours written without a gap, in order, one move at a time.
+            let upTo: number | undefined;
+            while (contiguous < hours.length && written.has(hours[contiguous]!)) upTo = hours[contiguous++];
+            if (upTo !== undefined) {
+              const to = upTo;
+              watermarkMoves = watermarkMoves.then(() => advanceWatermark(deps.store, source.id, to, deps.now()));
+            }
+            await watermarkMoves;
+          });
+        } finally {
+          fetched.sort((a, b) => Number(b.repair) - Number(a.repair) || (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0));
         }
         return { source: source.id, status: repairsFailed.length > 0 ? 'failed' : 'ok', fetched, pending: remaining, ...(repairsFailed.length > 0 ? { repairsFailed } : {}) };
       } catch (err) {

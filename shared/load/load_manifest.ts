@@ -5,7 +5,7 @@ import { parseManifestKey } from '../raw/raw_layout';
 import { markHourForRepair } from '../raw/repair_marker';
 import { sha256Hex, verifyHour, type HourCheck } from '../raw/verify_hour';
 import type { ObjectStore } from '../storage/object_store';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Row, Warehouse } from '../warehouse/warehouse';
 import { INGESTION_LOG } from './ingestion_log';
 
 export interface LoadDeps {
@@ -67,7 +67,8 @@ export async function loadManifest(deps: LoadDeps, key: string): Promise<LoadRes
   return { status: 'superseded', key };
 }
 
-async function manifestChanged(store: ObjectStore, key: string, sha256: string | undefined): Promise<boolean> {
+/** Whether the manifest at `key` is no longer the one whose SHA-256 is `sha256` (a newer fetch replaced it). */
+export async function manifestChanged(store: ObjectStore, key: string, sha256: string | undefined): Promise<boolean> {
   const latest = await store.read(key);
   return latest !== null && sha256 !== undefined && sha256Hex(latest.data) !== sha256;
 }
@@ -95,20 +96,23 @@ async function recordIngestion(deps: LoadDeps, manifest: HourManifest, manifestS
   const hourTs = new Date(manifest.hour_start_unix * 1000);
   const existing = await deps.warehouse.query('SELECT manifest_sha256 FROM `dex_ops.ingestion_log` WHERE source = @source AND hour_ts = @hour_ts', { source: manifest.source, hour_ts: hourTs });
   if (existing.length === 1 && existing[0]!.manifest_sha256 === manifestSha256) return;
-  await deps.warehouse.replaceRows(INGESTION_LOG, { source: manifest.source, hour_ts: hourTs }, [
-    {
-      source: manifest.source,
-      hour_ts: hourTs.toISOString(),
-      manifest_sha256: manifestSha256,
-      rows: manifest.rows,
-      quarantined_rows: manifest.quarantined_rows,
-      duplicate_rows: manifest.duplicate_rows,
-      block_number: manifest.block_number,
-      block_timestamp: manifest.block_timestamp,
-      has_indexing_errors: manifest.has_indexing_errors,
-      objects: JSON.stringify(manifest.objects.map((o) => ({ key: o.key, rows: o.rows, generation: o.generation }))),
-      fetched_at: manifest.fetched_at,
-      loaded_at: deps.now().toISOString(),
-    },
-  ]);
+  await deps.warehouse.replaceRows(INGESTION_LOG, { source: manifest.source, hour_ts: hourTs }, [ingestionRow(manifest, manifestSha256, deps.now())]);
+}
+
+/** The ingestion_log row of an hour's current manifest. */
+export function ingestionRow(manifest: HourManifest, manifestSha256: string, loadedAt: Date): Row {
+  return {
+    source: manifest.source,
+    hour_ts: new Date(manifest.hour_start_unix * 1000).toISOString(),
+    manifest_sha256: manifestSha256,
+    rows: manifest.rows,
+    quarantined_rows: manifest.quarantined_rows,
+    duplicate_rows: manifest.duplicate_rows,
+    block_number: manifest.block_number,
+    block_timestamp: manifest.block_timestamp,
+    has_indexing_errors: manifest.has_indexing_errors,
+    objects: JSON.stringify(manifest.objects.map((o) => ({ key: o.key, rows: o.rows, generation: o.generation }))),
+    fetched_at: manifest.fetched_at,
+    loaded_at: loadedAt.toISOString(),
+  };
 }

@@ -25,6 +25,8 @@ export interface FetchSourcesOptions {
   readonly maxHoursPerSource?: number;
   /** First hour for a source with no watermark (unix seconds); default: the configured start, or 24 h back. */
   readonly startHour?: number;
+  /** Hours of one source fetched at once (default 1; see FetchRunOptions). */
+  readonly hoursInFlight?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function fetchSources(config: FetchConfig, ports: FetchPorts, optio
     {
       maxHoursPerSource: options.maxHoursPerSource ?? config.maxHoursPerRun,
       startHour: options.startHour ?? config.startHour ?? lastFullHour(ports.now()) - 23 * HOUR_SECONDS,
+      ...(options.hoursInFlight === undefined ? {} : { hoursInFlight: options.hoursInFlight }),
     },
   );
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../storage/object_store';
 import { hourManifestSchema, type HourManifest } from './hour_manifest';
-import { decodeJsonlGzip } from './jsonl_gzip';
+import { decodeJsonlGzip, decodeJsonlGzipAsync } from './jsonl_gzip';
 import { manifestKey, quarantineKey } from './raw_layout';
 
 export const sha256Hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -49,7 +49,7 @@ export async function verifyHour(store: ObjectStore, sourceId: string, hourStart
     if (options.decode) {
       let rows: number;
       try {
-        rows = decodeJsonlGzip(object.data).length;
+        rows = (await decodeJsonlGzipAsync(object.data)).length;
       } catch (err) {
         return { ...base, undecodable: { key: o.key, generation: object.generation }, problem: 'undecodable', detail: `${o.key} is not gzip JSON lines: ${(err as Error).message}` };
       }

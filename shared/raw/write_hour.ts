@@ -3,7 +3,7 @@ import { PreconditionFailedError } from '../errors';
 import type { ObjectStore } from '../storage/object_store';
 import type { HourFetch } from '../subgraph/fetch_hour';
 import type { HourManifest } from './hour_manifest';
-import { encodeJsonlGzip } from './jsonl_gzip';
+import { encodeJsonlGzipAsync } from './jsonl_gzip';
 import { manifestKey, quarantineKey, rawDataKey } from './raw_layout';
 import { sha256Hex, verifyHour } from './verify_hour';
 
@@ -50,13 +50,13 @@ const shortPause = () => new Promise<void>((resolve) => setTimeout(resolve, 1 + 
  */
 export async function commitHour(store: ObjectStore, source: Source, fetched: HourFetch, fetchedAt: Date, options: CommitOptions = {}): Promise<HourWrite> {
   const pause = options.pause ?? shortPause;
-  const part = (role: Part['role'], key: string, rows: readonly unknown[]): Part => {
-    const data = encodeJsonlGzip(rows);
+  const part = async (role: Part['role'], key: string, rows: readonly unknown[]): Promise<Part> => {
+    const data = await encodeJsonlGzipAsync(rows);
     return { role, key, data, rows: rows.length, sha256: sha256Hex(data) };
   };
-  const parts = [part('data', rawDataKey(source.id, fetched.hourStart), fetched.rows)];
+  const parts = [await part('data', rawDataKey(source.id, fetched.hourStart), fetched.rows)];
   if (fetched.quarantined.length > 0) {
-    parts.push(part('quarantine', quarantineKey(source.id, fetched.hourStart), fetched.quarantined.map((q) => ({ source: source.id, hour_start_unix: fetched.hourStart, reason: q.reason, row: q.row }))));
+    parts.push(await part('quarantine', quarantineKey(source.id, fetched.hourStart), fetched.quarantined.map((q) => ({ source: source.id, hour_start_unix: fetched.hourStart, reason: q.reason, row: q.row }))));
   }
   let startGeneration: string | undefined;
   let ownGeneration: string | undefined;

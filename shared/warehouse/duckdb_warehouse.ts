@@ -22,6 +22,13 @@ function duckParams(params: Readonly<Record<string, QueryParam>> | undefined): R
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
 }
 
+/** A key column's value as a statement parameter (a timestamp as ISO text, as `duckParams` passes it). */
+function keyValue(value: unknown, column: string): string | number | boolean | null {
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  throw new RangeError(`key column ${column}: a ${typeof value} is not a string, number, boolean, date or null`);
+}
+
 /** Embedded DuckDB, one database file (or ':memory:'), sessions in UTC with BigQuery's macros. */
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb';
@@ -83,30 +90,58 @@ export class DuckDbWarehouse implements Warehouse {
   async replaceRows(spec: TableSpec, key: Readonly<Record<string, QueryParam>>, rows: readonly Row[]): Promise<void> {
     const table = `"${spec.dataset}"."${spec.name}"`;
     const where = Object.keys(key).map((k) => `"${k}" = $${k}`).join(' AND ');
+    await this.inTransaction(async () => {
+      await this.connection.run(`DELETE FROM ${table} WHERE ${where}`, duckParams(key));
+      await this.append(spec, rows);
+    });
+  }
+
+  async replaceRowsByKeys(spec: TableSpec, keyColumns: readonly string[], rows: readonly Row[]): Promise<void> {
+    if (keyColumns.length === 0) throw new RangeError(`replaceRowsByKeys on ${spec.dataset}.${spec.name} needs at least one key column`);
+    const table = `"${spec.dataset}"."${spec.name}"`;
+    const where = keyColumns.map((k) => `"${k}" = $${k}`).join(' AND ');
+    const keys = new Map<string, Record<string, string | number | boolean | null>>();
+    for (const row of rows) {
+      const key = Object.fromEntries(keyColumns.map((k) => [k, keyValue(row[k], k)]));
+      keys.set(JSON.stringify(key), key);
+    }
+    await this.inTransaction(async () => {
+      const remove = await this.connection.prepare(`DELETE FROM ${table} WHERE ${where}`);
+      for (const key of keys.values()) {
+        remove.bind(key);
+        await remove.run();
+      }
+      await this.append(spec, rows);
+    });
+  }
+
+  private async inTransaction(work: () => Promise<void>): Promise<void> {
     await this.connection.run('BEGIN TRANSACTION');
     try {
-      await this.connection.run(`DELETE FROM ${table} WHERE ${where}`, duckParams(key));
-      if (rows.length > 0) {
-        const appender = await this.connection.createAppender(spec.name, spec.dataset);
-        for (const row of rows) {
-          for (const c of spec.columns) {
-            const v = row[c.name];
-            if (v === null || v === undefined) appender.appendNull();
-            else if (c.type === 'INT64') appender.appendBigInt(BigInt(v as number | string));
-            else if (c.type === 'FLOAT64') appender.appendDouble(Number(v));
-            else if (c.type === 'BOOL') appender.appendBoolean(Boolean(v));
-            else if (c.type === 'TIMESTAMP') appender.appendTimestamp(new DuckDBTimestampValue(BigInt(new Date(v as string | number | Date).getTime()) * 1000n));
-            else appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
-          }
-          appender.endRow();
-        }
-        appender.closeSync();
-      }
+      await work();
       await this.connection.run('COMMIT');
     } catch (err) {
       await this.connection.run('ROLLBACK');
       throw err;
     }
+  }
+
+  private async append(spec: TableSpec, rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    const appender = await this.connection.createAppender(spec.name, spec.dataset);
+    for (const row of rows) {
+      for (const c of spec.columns) {
+        const v = row[c.name];
+        if (v === null || v === undefined) appender.appendNull();
+        else if (c.type === 'INT64') appender.appendBigInt(BigInt(v as number | string));
+        else if (c.type === 'FLOAT64') appender.appendDouble(Number(v));
+        else if (c.type === 'BOOL') appender.appendBoolean(Boolean(v));
+        else if (c.type === 'TIMESTAMP') appender.appendTimestamp(new DuckDBTimestampValue(BigInt(new Date(v as string | number | Date).getTime()) * 1000n));
+        else appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+      }
+      appender.endRow();
+    }
+    appender.closeSync();
   }
 
   async exposeRawLayer(storeUrl: string): Promise<void> {

@@ -44,6 +44,12 @@ export interface Warehouse {
   /** Atomically deletes the rows whose key columns equal `key` and inserts `rows`: a rerun changes nothing. */
   replaceRows(spec: TableSpec, key: Readonly<Record<string, QueryParam>>, rows: readonly Row[]): Promise<void>;
   /**
+   * Optional, for loading many keys at once: in one transaction, deletes the rows whose
+   * `keyColumns` equal those of any of `rows`, then inserts `rows` (each key's rows replaced, as
+   * `replaceRows` does one key at a time; a rerun changes nothing).
+   */
+  replaceRowsByKeys?(spec: TableSpec, keyColumns: readonly string[], rows: readonly Row[]): Promise<void>;
+  /**
    * Makes the raw layer of the store at `storeUrl` queryable as `dex_raw.raw_pool_hour`: a
    * BigQuery external table over gs://.../raw, or a DuckDB view over a local folder. Created if
    * missing, checked if present; the engine-specific part stays behind the port.

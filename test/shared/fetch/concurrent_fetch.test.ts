@@ -86,7 +86,8 @@ test.each(stores)('%s: concurrent fetch runs with jitter and a moving head leave
             retryPolicy: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
             retryDeps: { sleep: () => Promise.resolve(), random: () => 0 },
           },
-          { maxHoursPerSource: HOURS, startHour: start },
+          // Half the runs write several hours at once, as the local pipeline does.
+          { maxHoursPerSource: HOURS, startHour: start, hoursInFlight: run % 2 === 0 ? 1 : 3 },
         ),
       ),
     );
