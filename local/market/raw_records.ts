@@ -87,18 +87,17 @@ export async function writeMarketRaw(
 }
 
 /**
- * The same raw records, written fast for benchmarks: one object per source and day in the first
- * hour's partition (the raw view reads every `hour=` folder, and staging takes each row's hour
- * from `hour_start_unix`, not from the path), gzip level 1, no manifests.
+ * The same raw records, written fast for benchmarks: one object per source and hour in its own
+ * partition (staging prunes raw partitions by dt and hour, so a row must sit in its hour's),
+ * gzip level 1, no manifests.
  */
-export function writeMarketRawByDay(market: Market, sources: readonly Source[], rawRoot: string): number {
+export function writeMarketRawFast(market: Market, sources: readonly Source[], rawRoot: string): number {
   let total = 0;
   for (const source of sources) {
-    for (let day = 0; day * 24 < market.hours; day++) {
-      const lines: string[] = [];
-      for (let t = day * 24; t < Math.min(market.hours, day * 24 + 24); t++) for (const r of rawRecordsAt(market, source.kind, source, t)) lines.push(JSON.stringify(r));
+    for (let t = 0; t < market.hours; t++) {
+      const lines = rawRecordsAt(market, source.kind, source, t).map((r) => JSON.stringify(r));
       total += lines.length;
-      const path = join(rawRoot, rawDataKey(source.id, market.startTime + day * 24 * HOUR_SECONDS));
+      const path = join(rawRoot, rawDataKey(source.id, market.startTime + t * HOUR_SECONDS));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, gzipSync(Buffer.from(lines.length > 0 ? `${lines.join('\n')}\n` : '', 'utf8'), { level: 1 }));
     }
@@ -113,7 +112,9 @@ export function writeMarketRawByDay(market: Market, sources: readonly Source[], 
 export async function recordHoursAsVerified(warehouse: Warehouse, market: Market, sources: readonly Source[]): Promise<void> {
   await warehouse.ensureTable(INGESTION_LOG);
   for (const source of sources) {
-    const rows = Array.from({ length: market.hours }, (_, t) => ({ source: source.id, hour_ts: new Date((market.startTime + t * HOUR_SECONDS) * 1000).toISOString(), manifest_sha256: 'benchmark-without-manifest' }));
+    // Loaded when the market ends: the incremental transform takes in hours by loaded_at.
+    const loadedAt = new Date((market.startTime + market.hours * HOUR_SECONDS) * 1000).toISOString();
+    const rows = Array.from({ length: market.hours }, (_, t) => ({ source: source.id, hour_ts: new Date((market.startTime + t * HOUR_SECONDS) * 1000).toISOString(), manifest_sha256: 'benchmark-without-manifest', loaded_at: loadedAt }));
     await warehouse.replaceRows(INGESTION_LOG, { source: source.id }, rows);
   }
 }
