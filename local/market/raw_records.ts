@@ -106,15 +106,15 @@ export function writeMarketRawFast(market: Market, sources: readonly Source[], r
 }
 
 /**
- * Records every hour of the market as loaded and verified in dex_ops.ingestion_log, for the fast
- * benchmark path that writes raw objects without manifests (staging reads verified hours only).
+ * Records the market's hours (all, or the first `hours`) as loaded and verified in
+ * dex_ops.ingestion_log, for the fast benchmark path that writes raw objects without manifests
+ * (staging reads verified hours only, and takes in hours by `loaded_at`: default, the market's end).
  */
-export async function recordHoursAsVerified(warehouse: Warehouse, market: Market, sources: readonly Source[]): Promise<void> {
+export async function recordHoursAsVerified(warehouse: Warehouse, market: Market, sources: readonly Source[], options: { hours?: number; loadedAt?: Date } = {}): Promise<void> {
   await warehouse.ensureTable(INGESTION_LOG);
+  const loadedAt = (options.loadedAt ?? new Date((market.startTime + market.hours * HOUR_SECONDS) * 1000)).toISOString();
   for (const source of sources) {
-    // Loaded when the market ends: the incremental transform takes in hours by loaded_at.
-    const loadedAt = new Date((market.startTime + market.hours * HOUR_SECONDS) * 1000).toISOString();
-    const rows = Array.from({ length: market.hours }, (_, t) => ({ source: source.id, hour_ts: new Date((market.startTime + t * HOUR_SECONDS) * 1000).toISOString(), manifest_sha256: 'benchmark-without-manifest', loaded_at: loadedAt }));
+    const rows = Array.from({ length: options.hours ?? market.hours }, (_, t) => ({ source: source.id, hour_ts: new Date((market.startTime + t * HOUR_SECONDS) * 1000).toISOString(), manifest_sha256: 'benchmark-without-manifest', loaded_at: loadedAt }));
     await warehouse.replaceRows(INGESTION_LOG, { source: source.id }, rows);
   }
 }
