@@ -108,13 +108,19 @@ export function writeMarketRawFast(market: Market, sources: readonly Source[], r
 /**
  * Records the market's hours (all, or the first `hours`) as loaded and verified in
  * dex_ops.ingestion_log, for the fast benchmark path that writes raw objects without manifests
- * (staging reads verified hours only, and takes in hours by `loaded_at`: default, the market's end).
+ * (staging reads verified hours only). Each hour is stamped loaded 5 minutes after it ended, as
+ * the hourly fetch and load would: the incremental transform takes in hours by `loaded_at`.
  */
-export async function recordHoursAsVerified(warehouse: Warehouse, market: Market, sources: readonly Source[], options: { hours?: number; loadedAt?: Date } = {}): Promise<void> {
+export async function recordHoursAsVerified(warehouse: Warehouse, market: Market, sources: readonly Source[], options: { hours?: number } = {}): Promise<void> {
   await warehouse.ensureTable(INGESTION_LOG);
-  const loadedAt = (options.loadedAt ?? new Date((market.startTime + market.hours * HOUR_SECONDS) * 1000)).toISOString();
   for (const source of sources) {
-    const rows = Array.from({ length: options.hours ?? market.hours }, (_, t) => ({ source: source.id, hour_ts: new Date((market.startTime + t * HOUR_SECONDS) * 1000).toISOString(), manifest_sha256: 'benchmark-without-manifest', loaded_at: loadedAt }));
+    const rows = Array.from({ length: options.hours ?? market.hours }, (_, t) => {
+      const start = market.startTime + t * HOUR_SECONDS;
+      return { source: source.id, hour_ts: new Date(start * 1000).toISOString(), manifest_sha256: 'benchmark-without-manifest', loaded_at: new Date((start + HOUR_SECONDS + LOAD_DELAY_SECONDS) * 1000).toISOString() };
+    });
     await warehouse.replaceRows(INGESTION_LOG, { source: source.id }, rows);
   }
 }
+
+/** How long after an hour ends the benchmarks' hours are loaded. */
+export const LOAD_DELAY_SECONDS = 300;

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { HOUR_SECONDS } from '../../local/market/market';
-import { recordHoursAsVerified, writeMarketRawFast } from '../../local/market/raw_records';
+import { LOAD_DELAY_SECONDS, recordHoursAsVerified, writeMarketRawFast } from '../../local/market/raw_records';
 import { simulateMarket } from '../../local/market/simulate_market';
 import { localSources } from '../../shared/config/sources';
 import { INGESTION_LOG } from '../../shared/load/ingestion_log';
@@ -56,13 +56,13 @@ async function one(pools: number, days: number): Promise<Record<string, unknown>
     const wh = await DuckDbWarehouse.open(join(dir, 'wh.duckdb'));
     try {
       await ensureLocalRawView(wh, dir, true);
-      // Every hour but the newest is loaded (and verified); the newest is loaded an hour later.
-      await recordHoursAsVerified(wh, market, sources, { hours: market.hours - 1, loadedAt: new Date(END * 1000) });
+      // Every hour but the newest was loaded (and verified) as it ended; the newest is loaded next.
+      await recordHoursAsVerified(wh, market, sources, { hours: market.hours - 1 });
       const full = await timed(() => runCompiledProject(wh, compiled, { fullRefresh: true }));
       const newest = market.startTime + (market.hours - 1) * HOUR_SECONDS;
       for (const s of sources) {
         const hourTs = new Date(newest * 1000);
-        await wh.replaceRows(INGESTION_LOG, { source: s.id, hour_ts: hourTs }, [{ source: s.id, hour_ts: hourTs.toISOString(), manifest_sha256: 'benchmark-without-manifest', loaded_at: new Date((END + HOUR_SECONDS) * 1000).toISOString() }]);
+        await wh.replaceRows(INGESTION_LOG, { source: s.id, hour_ts: hourTs }, [{ source: s.id, hour_ts: hourTs.toISOString(), manifest_sha256: 'benchmark-without-manifest', loaded_at: new Date((newest + HOUR_SECONDS + LOAD_DELAY_SECONDS) * 1000).toISOString() }]);
       }
       const incremental = await timed(() => runCompiledProject(wh, compiled));
       if (incremental.tables.some((t) => t.mode !== 'incremental')) throw new Error(`expected incremental runs, got ${JSON.stringify(incremental.tables)}`);
