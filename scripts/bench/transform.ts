@@ -109,6 +109,8 @@ async function main(): Promise<void> {
     const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--one', String(days), '--pools', String(a.pools)], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 24 });
     const size = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown> & { full: Timed; incremental: Timed };
     sizes.push(size);
+    // With --json, progress goes to stderr: a long run still shows each size as it ends.
+    if (a.json) console.error(`${days} days: full ${size.full.wall_s} s (cpu ${size.full.cpu_s} s), one hourly incremental run ${size.incremental.wall_s} s (cpu ${size.incremental.cpu_s} s)`);
     if (!a.json) {
       if (sizes.length === 1) console.log('days  raw rows     full wall s  full cpu s  incr wall s  incr cpu s  full/incr cpu');
       console.log(`${String(days).padStart(4)}  ${String(size.raw_rows).padStart(9)}  ${size.full.wall_s.toFixed(2).padStart(11)}  ${size.full.cpu_s.toFixed(2).padStart(10)}  ${size.incremental.wall_s.toFixed(2).padStart(11)}  ${size.incremental.cpu_s.toFixed(2).padStart(10)}  ${String(size.full_over_incremental_cpu).padStart(13)}`);
