@@ -1,8 +1,10 @@
 /**
- * npm run transform [-- --store <folder> --db <file> --freshness-reference <ISO hour>]
+ * npm run transform [-- --store <folder> --db <file> --freshness-reference <ISO hour> --full-refresh]
  *
  * Compiles the Dataform project (dataform/) and runs it on embedded DuckDB over the local raw
- * folder: staging, the feature mart, then every assertion. Exits 1 if an assertion fails.
+ * folder: staging, the feature mart, then every assertion. Staging and the mart are incremental
+ * (only the hours loaded since the last run, plus their trailing window); --full-refresh rebuilds
+ * them from every verified hour. Exits 1 if an assertion fails.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,11 +23,12 @@ const argsSchema = z.object({
   store: z.string().default(process.env.DATA_STORE_URL ?? LOCAL_DEFAULTS.DATA_STORE_URL).describe('local raw folder (store URL)'),
   db: z.string().optional().describe('DuckDB file (default: <store>/warehouse.duckdb)'),
   'freshness-reference': isoHourVar.optional().describe('time the freshness assertion measures against (default: now)'),
+  'full-refresh': z.boolean().default(false).describe('rebuild the incremental tables from every verified hour'),
 });
 
 async function main(): Promise<void> {
   const a = parseCliArgs(argsSchema, process.argv.slice(2), {
-    usage: 'npm run transform -- [--store data/lake] [--db <file>] [--freshness-reference <ISO hour>]',
+    usage: 'npm run transform -- [--store data/lake] [--db <file>] [--freshness-reference <ISO hour>] [--full-refresh]',
     summary: 'Runs the Dataform project (staging, feature mart, assertions) on embedded DuckDB over the local raw folder.',
   });
   const store = parseStoreUrl(a.store);
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
     // Staging reads only the hours load verified: record any hour not loaded yet (a corrupt one is marked for repair).
     const loaded = await loadAllManifests({ store: openObjectStore(store.path), storeUrl: store.path, warehouse, logger: silentLogger, now: () => new Date() });
     if (loaded.refused.length > 0) console.error(JSON.stringify({ severity: 'WARNING', message: `${loaded.refused.length} hours refused as corrupt and marked for repair`, refused: loaded.refused }));
-    const result = await transformLocally(warehouse, store.path, resolve(__dirname, '..', 'dataform'), a['freshness-reference'] ? { freshness_reference: a['freshness-reference'] } : {});
+    const result = await transformLocally(warehouse, store.path, resolve(__dirname, '..', 'dataform'), a['freshness-reference'] ? { freshness_reference: a['freshness-reference'] } : {}, { fullRefresh: a['full-refresh'] });
     console.log(JSON.stringify({ severity: result.failedAssertions.length > 0 ? 'ERROR' : 'INFO', message: 'transform finished', db: dbPath, ...result }));
     if (result.failedAssertions.length > 0) process.exitCode = 1;
   } finally {

@@ -87,18 +87,17 @@ export async function writeMarketRaw(
 }
 
 /**
- * The same raw records, written fast for benchmarks: one object per source and day in the first
- * hour's partition (the raw view reads every `hour=` folder, and staging takes each row's hour
- * from `hour_start_unix`, not from the path), gzip level 1, no manifests.
+ * The same raw records, written fast for benchmarks: one object per source and hour in its own
+ * partition (staging prunes raw partitions by dt and hour, so a row must sit in its hour's),
+ * gzip level 1, no manifests.
  */
-export function writeMarketRawByDay(market: Market, sources: readonly Source[], rawRoot: string): number {
+export function writeMarketRawFast(market: Market, sources: readonly Source[], rawRoot: string): number {
   let total = 0;
   for (const source of sources) {
-    for (let day = 0; day * 24 < market.hours; day++) {
-      const lines: string[] = [];
-      for (let t = day * 24; t < Math.min(market.hours, day * 24 + 24); t++) for (const r of rawRecordsAt(market, source.kind, source, t)) lines.push(JSON.stringify(r));
+    for (let t = 0; t < market.hours; t++) {
+      const lines = rawRecordsAt(market, source.kind, source, t).map((r) => JSON.stringify(r));
       total += lines.length;
-      const path = join(rawRoot, rawDataKey(source.id, market.startTime + day * 24 * HOUR_SECONDS));
+      const path = join(rawRoot, rawDataKey(source.id, market.startTime + t * HOUR_SECONDS));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, gzipSync(Buffer.from(lines.length > 0 ? `${lines.join('\n')}\n` : '', 'utf8'), { level: 1 }));
     }
@@ -107,13 +106,21 @@ export function writeMarketRawByDay(market: Market, sources: readonly Source[], 
 }
 
 /**
- * Records every hour of the market as loaded and verified in dex_ops.ingestion_log, for the fast
- * benchmark path that writes raw objects without manifests (staging reads verified hours only).
+ * Records the market's hours (all, or the first `hours`) as loaded and verified in
+ * dex_ops.ingestion_log, for the fast benchmark path that writes raw objects without manifests
+ * (staging reads verified hours only). Each hour is stamped loaded 5 minutes after it ended, as
+ * the hourly fetch and load would: the incremental transform takes in hours by `loaded_at`.
  */
-export async function recordHoursAsVerified(warehouse: Warehouse, market: Market, sources: readonly Source[]): Promise<void> {
+export async function recordHoursAsVerified(warehouse: Warehouse, market: Market, sources: readonly Source[], options: { hours?: number } = {}): Promise<void> {
   await warehouse.ensureTable(INGESTION_LOG);
   for (const source of sources) {
-    const rows = Array.from({ length: market.hours }, (_, t) => ({ source: source.id, hour_ts: new Date((market.startTime + t * HOUR_SECONDS) * 1000).toISOString(), manifest_sha256: 'benchmark-without-manifest' }));
+    const rows = Array.from({ length: options.hours ?? market.hours }, (_, t) => {
+      const start = market.startTime + t * HOUR_SECONDS;
+      return { source: source.id, hour_ts: new Date(start * 1000).toISOString(), manifest_sha256: 'benchmark-without-manifest', loaded_at: new Date((start + HOUR_SECONDS + LOAD_DELAY_SECONDS) * 1000).toISOString() };
+    });
     await warehouse.replaceRows(INGESTION_LOG, { source: source.id }, rows);
   }
 }
+
+/** How long after an hour ends the benchmarks' hours are loaded. */
+export const LOAD_DELAY_SECONDS = 300;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HOUR_SECONDS, type Market } from '../../local/market/market';
-import { recordHoursAsVerified, writeMarketRawByDay } from '../../local/market/raw_records';
+import { recordHoursAsVerified, writeMarketRawFast } from '../../local/market/raw_records';
 import { localSources, type Source } from '../../shared/config/sources';
 import type { TruthEvent } from '../../shared/detection/evaluate';
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
@@ -135,7 +135,7 @@ export async function buildBenchData(market: Market, scoreDays: number, trainRow
   try {
     const sources = localSources('http://127.0.0.1:1');
     let started = Date.now();
-    writeMarketRawByDay(market, sources, dir);
+    writeMarketRawFast(market, sources, dir);
     const rawS = (Date.now() - started) / 1000;
     started = Date.now();
     const dbPath = join(dir, 'wh.duckdb');

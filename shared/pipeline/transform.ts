@@ -1,4 +1,4 @@
-import { compileDataform, runCompiledProject, type TransformResult } from '../transform/run_dataform_locally';
+import { compileDataform, runCompiledProject, type RunOptions, type TransformResult } from '../transform/run_dataform_locally';
 import type { Warehouse } from '../warehouse/warehouse';
 
 /**
@@ -6,7 +6,7 @@ import type { Warehouse } from '../warehouse/warehouse';
  * the store's raw layer, compiles the Dataform project and runs it on the warehouse. In the cloud
  * Dataform itself runs the same project.
  */
-export async function transformLocally(warehouse: Warehouse, storeUrl: string, projectDir: string, vars: Readonly<Record<string, string>> = {}): Promise<TransformResult> {
+export async function transformLocally(warehouse: Warehouse, storeUrl: string, projectDir: string, vars: Readonly<Record<string, string>> = {}, options: RunOptions = {}): Promise<TransformResult> {
   await warehouse.exposeRawLayer(storeUrl);
-  return runCompiledProject(warehouse, compileDataform(projectDir, vars));
+  return runCompiledProject(warehouse, compileDataform(projectDir, vars), options);
 }

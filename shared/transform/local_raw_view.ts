@@ -19,7 +19,10 @@ export async function ensureLocalRawView(warehouse: Warehouse, rawRoot: string, 
   }
   const columns = RAW_COLUMNS.map((c) => `'${c.name}': '${duckdbType(c.type)}'`).join(', ');
   const glob = `${rawRoot.replace(/'/g, "''")}/raw/source=*/dt=*/hour=*/*.jsonl.gz`;
+  // Declared partition types (hour=05 would otherwise be text): a filter on dt and hour against
+  // constants then prunes the files DuckDB opens, as BigQuery prunes the external table's.
+  const hiveTypes = RAW_PARTITION_COLUMNS.map((c) => `'${c.name}': '${duckdbType(c.type)}'`).join(', ');
   await warehouse.query(
-    `CREATE VIEW dex_raw.raw_pool_hour AS SELECT * FROM read_json('${glob}', format = 'newline_delimited', compression = 'gzip', hive_partitioning = true, columns = {${columns}})`,
+    `CREATE VIEW dex_raw.raw_pool_hour AS SELECT * FROM read_json('${glob}', format = 'newline_delimited', compression = 'gzip', hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`,
   );
 }

@@ -6,10 +6,27 @@ import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import type { Row, Warehouse } from '../warehouse/warehouse';
+import { bindVariables, parseDeclaration, splitStatements, stripComments, typedLiteral } from './sql_script';
 
 const target = z.object({ schema: z.string(), name: z.string() });
+const statements = z.array(z.string()).default([]);
 const compiledSchema = z.object({
-  tables: z.array(z.object({ target, query: z.string(), dependencyTargets: z.array(target).default([]), type: z.string().optional() })).default([]),
+  tables: z
+    .array(
+      z.object({
+        target,
+        query: z.string(),
+        dependencyTargets: z.array(target).default([]),
+        type: z.string().optional(),
+        preOps: statements,
+        postOps: statements,
+        incrementalQuery: z.string().optional(),
+        incrementalPreOps: statements,
+        incrementalPostOps: statements,
+      }),
+    )
+    .default([]),
+  operations: z.array(z.object({ target, queries: statements, dependencyTargets: z.array(target).default([]) })).default([]),
   assertions: z
     .array(z.object({ target, query: z.string(), actionDescriptor: z.object({ description: z.string().optional() }).optional(), parentAction: target.optional() }))
     .default([]),
@@ -140,13 +157,18 @@ function runCli(projectDir: string, settings: string, vars: Readonly<Record<stri
   }
 }
 
-/** Tables in an order where every table comes after the tables it reads. */
-export function dependencyOrder(tables: CompiledProject['tables']): CompiledProject['tables'] {
+interface Action {
+  readonly target: { schema: string; name: string };
+  readonly dependencyTargets: readonly { schema: string; name: string }[];
+}
+
+/** Actions (tables, operations) in an order where every action comes after the actions it reads. */
+export function dependencyOrder<T extends Action>(tables: readonly T[]): T[] {
   const key = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;
   const byKey = new Map(tables.map((t) => [key(t.target), t]));
   const done = new Set<string>();
-  const ordered: CompiledProject['tables'] = [];
-  const visit = (t: CompiledProject['tables'][number], path: string[]) => {
+  const ordered: T[] = [];
+  const visit = (t: T, path: string[]) => {
     const k = key(t.target);
     if (done.has(k)) return;
     if (path.includes(k)) throw new Error(`dependency cycle: ${[...path, k].join(' -> ')}`);
@@ -175,25 +197,109 @@ export interface FailedAssertion {
 }
 
 export interface TransformResult {
-  readonly tables: { readonly name: string; readonly rows: number; readonly ms: number }[];
+  /** Per table: how it was built, its rows afterwards and the time taken. */
+  readonly tables: { readonly name: string; readonly mode: 'full' | 'incremental'; readonly rows: number; readonly ms: number }[];
   readonly failedAssertions: FailedAssertion[];
 }
 
+export interface RunOptions {
+  /** Rebuild incremental tables from scratch (Dataform's "run with full refresh"). */
+  readonly fullRefresh?: boolean;
+}
+
+type Table = CompiledProject['tables'][number];
+type Operation = CompiledProject['operations'][number];
+
 /**
- * Runs the compiled project on the warehouse (DuckDB locally): each table is rebuilt with
- * CREATE OR REPLACE TABLE ... AS its SELECT, in dependency order, then every assertion runs;
- * an assertion fails when its query returns rows.
+ * Runs the compiled project on the warehouse (DuckDB locally) as Dataform runs it on BigQuery, in
+ * dependency order: an operation runs its statements; a table runs its pre-operations, CREATE OR
+ * REPLACE TABLE ... AS its SELECT, then its post-operations; an incremental table that exists
+ * (and has the columns its query makes) runs its incremental pre-operations, INSERT INTO ... its
+ * incremental SELECT and its incremental post-operations instead. Each action is one transaction.
+ * Then every assertion runs; an assertion fails when its query returns rows.
  */
-export async function runCompiledProject(warehouse: Warehouse, compiled: CompiledProject): Promise<TransformResult> {
+export async function runCompiledProject(warehouse: Warehouse, compiled: CompiledProject, options: RunOptions = {}): Promise<TransformResult> {
   const tables: TransformResult['tables'][number][] = [];
-  for (const t of dependencyOrder(compiled.tables)) {
+  const actions: (Table | Operation)[] = [...compiled.operations, ...compiled.tables];
+  for (const action of dependencyOrder(actions)) {
     const started = Date.now();
-    await warehouse.query(`CREATE SCHEMA IF NOT EXISTS ${t.target.schema}`);
-    await warehouse.query(`CREATE OR REPLACE TABLE \`${t.target.schema}.${t.target.name}\` AS ${t.query}`);
-    const [count] = await warehouse.query(`SELECT COUNT(*) AS n FROM \`${t.target.schema}.${t.target.name}\``);
-    tables.push({ name: t.target.name, rows: Number(count!.n), ms: Date.now() - started });
+    await warehouse.query(`CREATE SCHEMA IF NOT EXISTS ${action.target.schema}`);
+    if ('queries' in action) {
+      await inTransaction(warehouse, async () => { await runScript(warehouse, action.queries, new Map()); });
+      continue;
+    }
+    const mode = await runTable(warehouse, action, options);
+    const [count] = await warehouse.query(`SELECT COUNT(*) AS n FROM ${quoted(action.target)}`);
+    tables.push({ name: action.target.name, mode, rows: Number(count!.n), ms: Date.now() - started });
   }
   return { tables, failedAssertions: await runAssertions(warehouse, compiled) };
+}
+
+const quoted = (t: { schema: string; name: string }) => `\`${t.schema}.${t.name}\``;
+
+async function runTable(warehouse: Warehouse, t: Table, options: RunOptions): Promise<'full' | 'incremental'> {
+  const existing = await tableColumns(warehouse, t.target);
+  const incremental = t.type === 'incremental' && options.fullRefresh !== true && existing.length > 0 && sameColumns(existing, await queryColumns(warehouse, t));
+  await inTransaction(warehouse, async () => {
+    if (incremental) {
+      const vars = await runScript(warehouse, t.incrementalPreOps, new Map());
+      const columns = existing.map((c) => `\`${c}\``).join(', ');
+      await warehouse.query(bindVariables(`INSERT INTO ${quoted(t.target)} (${columns}) SELECT ${columns} FROM (${stripComments(t.incrementalQuery ?? t.query)}) AS insertions`, vars));
+      await runScript(warehouse, t.incrementalPostOps, vars);
+    } else {
+      const vars = await runScript(warehouse, t.preOps, new Map());
+      await warehouse.query(bindVariables(`CREATE OR REPLACE TABLE ${quoted(t.target)} AS ${stripComments(t.query)}`, vars));
+      await runScript(warehouse, t.postOps, vars);
+    }
+  });
+  return incremental ? 'incremental' : 'full';
+}
+
+/** Runs script blocks statement by statement; each DECLARE is evaluated once and bound as a literal. */
+async function runScript(warehouse: Warehouse, blocks: readonly string[], bound: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const vars = new Map(bound);
+  for (const statement of blocks.flatMap(splitStatements)) {
+    const declaration = parseDeclaration(statement);
+    if (!declaration) {
+      await warehouse.query(bindVariables(statement, vars));
+      continue;
+    }
+    const [row] = await warehouse.query(bindVariables(`SELECT CAST(CAST((${declaration.defaultSql}) AS ${declaration.type}) AS STRING) AS v`, vars));
+    const value = row?.v;
+    vars.set(declaration.name, typedLiteral(declaration.type, typeof value === 'string' ? value : null));
+  }
+  return vars;
+}
+
+async function inTransaction(warehouse: Warehouse, work: () => Promise<void>): Promise<void> {
+  await warehouse.query('BEGIN TRANSACTION');
+  try {
+    await work();
+    await warehouse.query('COMMIT');
+  } catch (err) {
+    await warehouse.query('ROLLBACK');
+    throw err;
+  }
+}
+
+async function tableColumns(warehouse: Warehouse, t: { schema: string; name: string }): Promise<string[]> {
+  const rows = await warehouse.query('SELECT column_name FROM information_schema.columns WHERE table_schema = @s AND table_name = @t ORDER BY ordinal_position', { s: t.schema, t: t.name });
+  return rows.map((r) => String(r.column_name));
+}
+
+/** The columns a full build of the table would make (variables bound to NULL: nothing is evaluated). */
+async function queryColumns(warehouse: Warehouse, t: Table): Promise<string[]> {
+  const nulls = new Map(t.preOps.flatMap(splitStatements).flatMap((s) => {
+    const d = parseDeclaration(s);
+    return d ? [[d.name, typedLiteral(d.type, null)] as const] : [];
+  }));
+  const rows = await warehouse.query(`DESCRIBE ${bindVariables(stripComments(t.query), nulls)}`);
+  return rows.map((r) => String(r.column_name));
+}
+
+/** A table made by an older definition (other columns) is rebuilt in full, as Dataform needs a full refresh then. */
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
 }
 
 export const SAMPLE_ROWS = 3;

@@ -74,9 +74,12 @@ resource "google_dataform_repository_workflow_config" "mart" {
   cron_schedule  = var.mart_schedule
   time_zone      = "Etc/UTC"
 
+  # Staging and the mart are incremental: each hourly run rebuilds only the hours loaded since the
+  # last one. A full refresh is an on-demand run (console or API, "full refresh"), never scheduled.
   invocation_config {
-    transitive_dependencies_included = true
-    service_account                  = var.runner_service_account_email
+    transitive_dependencies_included         = true
+    fully_refresh_incremental_tables_enabled = false
+    service_account                          = var.runner_service_account_email
   }
 
   depends_on = [google_service_account_iam_member.agent_acts_as_runner]

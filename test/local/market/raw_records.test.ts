@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rawRecordsAt, writeMarketRaw, writeMarketRawByDay } from '../../../local/market/raw_records';
+import { rawRecordsAt, writeMarketRaw, writeMarketRawFast } from '../../../local/market/raw_records';
 import { simulateMarket } from '../../../local/market/simulate_market';
 import { hourValues } from '../../../local/subgraph/pool_values';
 import { localSources } from '../../../shared/config/sources';
@@ -30,17 +30,17 @@ test('one valid raw record per active pool, with the simulated values; Sushi V2 
   }
 });
 
-test('the fast day-file layout reads back as the same raw rows as the hourly writer', async () => {
+test('the fast layout reads back as the same raw rows as the hourly writer, each row in its own hour partition', async () => {
   const hourly = mkdtempSync(join(tmpdir(), 'raw-hourly-'));
   const daily = mkdtempSync(join(tmpdir(), 'raw-daily-'));
   try {
     const written = await writeMarketRaw(market, sources, new LocalFolderStore(hourly));
-    expect(writeMarketRawByDay(market, sources, daily)).toBe(written);
+    expect(writeMarketRawFast(market, sources, daily)).toBe(written);
     const read = async (dir: string) => {
       const wh = await DuckDbWarehouse.open();
       try {
         await ensureLocalRawView(wh, dir, true);
-        return await wh.query('SELECT source, COUNT(*) AS n, SUM(SAFE_CAST(volume_usd AS FLOAT64)) AS v, MIN(hour_start_unix) AS first, MAX(hour_start_unix) AS last FROM `dex_raw.raw_pool_hour` GROUP BY source ORDER BY source');
+        return await wh.query('SELECT source, COUNT(*) AS n, SUM(SAFE_CAST(volume_usd AS FLOAT64)) AS v, MIN(hour_start_unix) AS first, MAX(hour_start_unix) AS last, COUNT(CASE WHEN hour_start_unix <> UNIX_SECONDS(CAST(dt AS TIMESTAMP)) + 3600 * hour THEN 1 END) AS misplaced FROM `dex_raw.raw_pool_hour` GROUP BY source ORDER BY source');
       } finally {
         await wh.close();
       }
@@ -49,6 +49,7 @@ test('the fast day-file layout reads back as the same raw rows as the hourly wri
     const cents = (rows: Record<string, unknown>[]): Record<string, unknown>[] => rows.map((r) => ({ ...r, v: Math.round(Number(r.v) * 100) }));
     const [a, b] = [cents(await read(hourly)), cents(await read(daily))];
     expect(b).toEqual(a);
+    expect(a.map((r) => r.misplaced)).toEqual(a.map(() => 0));
     expect(a.reduce((s, r) => s + Number(r.n), 0)).toBe(written);
   } finally {
     rmSync(hourly, { recursive: true, force: true });

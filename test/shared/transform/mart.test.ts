@@ -181,13 +181,13 @@ describe('each assertion fails on data built to break it', () => {
   test('a duplicated staging key', async () => {
     await wh.query('INSERT INTO `dex_anomaly.stg_pool_hour` SELECT * FROM `dex_anomaly.stg_pool_hour` LIMIT 1');
     expect((await runAssertions(wh, compiled)).map((f) => f.name)).toEqual(['dex_anomaly_stg_pool_hour_assertions_uniqueKey_0']);
-    await runCompiledProject(wh, compiled);
+    await runCompiledProject(wh, compiled, { fullRefresh: true });
   });
 
   test('a null key in the mart', async () => {
     await wh.query("UPDATE `dex_anomaly.mart_pool_features_labeled` SET pool_id = NULL WHERE pool_id = '0xcccc' AND history_hours = 3");
     expect((await runAssertions(wh, compiled)).map((f) => f.name)).toEqual(['dex_anomaly_mart_pool_features_labeled_assertions_rowConditions']);
-    await runCompiledProject(wh, compiled);
+    await runCompiledProject(wh, compiled, { fullRefresh: true });
   });
 
   test('a stale newest hour: more than freshness_max_hours (6) before the reference', async () => {
@@ -201,7 +201,7 @@ describe('each assertion fails on data built to break it', () => {
     const newest = new Date((H0 + (HOURS - 7) * 3600) * 1000).toISOString();
     expect(failed.map((f) => [f.name, f.rows, f.sample])).toEqual([['assert_freshness', 1, [{ newest_hour: newest }]]]);
     expect(failed[0]!.message).toBe(`assertion assert_freshness failed (The newest staged hour is recent: no more than freshness_max_hours before the reference time.): expected no rows, found 1 row: {"newest_hour":"${newest}"}`);
-    await runCompiledProject(wh, compiled);
+    await runCompiledProject(wh, compiled, { fullRefresh: true });
   });
 });
 
@@ -214,8 +214,21 @@ describe('single sources of truth', () => {
     expect(RAW_COLUMNS.map((c) => c.name)).toEqual(Object.keys(rawPoolHourSchema.shape));
   });
 
-  test.each(['stg_pool_hour', 'mart_pool_features_labeled', 'assert_freshness'])('compiled SQL of %s matches its golden file (npm run goldens:update rewrites)', (name) => {
-    const action = [...compiled.tables, ...compiled.assertions].find((a) => a.target.name === name)!;
-    expectGolden(join(REPO, 'test', 'fixtures', 'dataform', `${name}.sql`), `${action.query.trim()}\n`);
+  test.each(['stg_pool_hour', 'mart_pool_features_labeled', 'assert_freshness', 'transform_watermarks'])('compiled SQL of %s matches its golden file (npm run goldens:update rewrites)', (name) => {
+    const action = [...compiled.tables, ...compiled.assertions].find((a) => a.target.name === name);
+    const operation = compiled.operations.find((o) => o.target.name === name);
+    const script = (parts: readonly string[]) => `${parts.map((p) => p.trim()).filter((p) => p !== '').join('\n;\n')}\n`;
+    expect(action ?? operation).toBeDefined();
+    if (operation) {
+      expectGolden(join(REPO, 'test', 'fixtures', 'dataform', `${name}.sql`), script(operation.queries));
+      return;
+    }
+    if (!action || !('preOps' in action)) {
+      expectGolden(join(REPO, 'test', 'fixtures', 'dataform', `${name}.sql`), `${action!.query.trim()}\n`);
+      return;
+    }
+    // A table: the script of a full build, and of an incremental run (pre-operations, SELECT, post-operations).
+    expectGolden(join(REPO, 'test', 'fixtures', 'dataform', `${name}.sql`), script([...action.preOps, action.query, ...action.postOps]));
+    expectGolden(join(REPO, 'test', 'fixtures', 'dataform', `${name}.incremental.sql`), script([...action.incrementalPreOps, action.incrementalQuery ?? action.query, ...action.incrementalPostOps]));
   });
 });

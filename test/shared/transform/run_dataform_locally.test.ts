@@ -87,7 +87,7 @@ describe('a failed assertion says what it expected and what it found', () => {
     await wh.close();
   });
 
-  const assertion = (name: string, query: string, extra: Partial<CompiledProject['assertions'][number]> = {}): CompiledProject => ({ tables: [], assertions: [{ target: { schema: 'x', name }, query, ...extra }] });
+  const assertion = (name: string, query: string, extra: Partial<CompiledProject['assertions'][number]> = {}): CompiledProject => ({ tables: [], operations: [], assertions: [{ target: { schema: 'x', name }, query, ...extra }] });
 
   test('its own description, the row count and the first rows, JSON-safe', async () => {
     const failed = await runAssertions(wh, assertion('assert_a_once', "SELECT k, COUNT(*) AS n, MIN(ts) AS first_ts FROM s.t WHERE k = 'a' GROUP BY k", { actionDescriptor: { description: 'Each key appears once.' } }));

@@ -10,7 +10,7 @@ import type { RawPoolHour } from '../../../shared/raw/raw_record';
 import { writeHour } from '../../../shared/raw/write_hour';
 import { LocalFolderStore } from '../../../shared/storage/local_folder_store';
 import { ensureLocalRawView } from '../../../shared/transform/local_raw_view';
-import { compileDataform, type CompiledProject } from '../../../shared/transform/run_dataform_locally';
+import { compileDataform, runCompiledProject, type CompiledProject } from '../../../shared/transform/run_dataform_locally';
 import { DuckDbWarehouse } from '../../../shared/warehouse/duckdb_warehouse';
 
 const H0 = Date.UTC(2026, 10, 1) / 1000;
@@ -41,8 +41,7 @@ afterEach(async () => {
 });
 
 async function stage(): Promise<Record<string, unknown>[]> {
-  await wh.query('CREATE SCHEMA IF NOT EXISTS dex_anomaly');
-  await wh.query(`CREATE OR REPLACE TABLE \`dex_anomaly.stg_pool_hour\` AS ${run('stg_pool_hour')}`);
+  await runCompiledProject(wh, { ...compiled, tables: compiled.tables.filter((t) => t.target.name === 'stg_pool_hour'), assertions: [] });
   return wh.query('SELECT pool_id, UNIX_SECONDS(hour_ts) AS t FROM `dex_anomaly.stg_pool_hour` ORDER BY t, pool_id');
 }
 
