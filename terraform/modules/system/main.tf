@@ -343,7 +343,6 @@ resource "google_storage_bucket_iam_member" "dataform_reads_raw" {
 resource "google_bigquery_dataset_iam_member" "dataform" {
   for_each = {
     dex_raw                = "roles/bigquery.dataViewer"
-    dex_ops                = "roles/bigquery.dataViewer"
     dex_anomaly            = "roles/bigquery.dataEditor"
     dex_anomaly_assertions = "roles/bigquery.dataEditor"
   }
