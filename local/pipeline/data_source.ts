@@ -4,7 +4,7 @@ import { HOUR_SECONDS } from '../../shared/hours';
 import { SUBGRAPH_KINDS, type SubgraphKind } from '../../shared/subgraph/kinds';
 import { simulateMarket } from '../market/simulate_market';
 import { readReplayDir } from '../replay/read_replay';
-import { newestDays } from '../replay/replay_format';
+import { newestDays, ReplayFormatError } from '../replay/replay_format';
 import { startLocalSubgraph } from '../subgraph/local_subgraph_server';
 import { replayData } from '../subgraph/replay_source';
 import { startSubgraphProcess, type SubgraphProcess } from './subgraph_process';
@@ -26,6 +26,9 @@ export interface PipelineDataSource {
 }
 
 export type ServeMode = 'process' | 'in-process';
+
+/** Fewer days leave no day to score (the newest third) or none to train on. */
+const MIN_REPLAY_DAYS = 3;
 
 /** The seeded simulated market of `pools` pools per subgraph over `days` days ending at the end hour. */
 export function simulationSource(o: { readonly pools: number; readonly days: number; readonly seed: number }, mode: ServeMode): PipelineDataSource {
@@ -55,6 +58,7 @@ export function replaySource(dir: string, days: number | undefined, mode: ServeM
   const read = readReplayDir(dir);
   const recording = newestDays(read.recording, days);
   const windowDays = Math.ceil((recording.lastHour - recording.firstHour + HOUR_SECONDS) / (24 * HOUR_SECONDS));
+  if (windowDays < MIN_REPLAY_DAYS) throw new ReplayFormatError(`the replay in ${resolve(dir)} covers ${String(windowDays)} day${windowDays === 1 ? '' : 's'}; the pipeline needs at least ${String(MIN_REPLAY_DAYS)} (it trains on the older days and scores the newest third)`);
   return {
     identity: { seed: 0, pools: recording.pools, days: windowDays, replay: read.digest },
     endHour: recording.lastHour,

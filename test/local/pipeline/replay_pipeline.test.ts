@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline, type PipelineOptions, type PipelineProgress, type PipelineResult } from '../../../local/pipeline/run_pipeline';
@@ -73,6 +73,10 @@ test('a missing replay folder or a bad truth file fails before anything runs', a
   writeFileSync(badTruth, JSON.stringify({ anomalies: [{ subgraph: 'uniswap-v3', pool: '0xab', type: 'wash_trading', hours: [1795399200] }] }));
   await expect(runPipeline({ ...base, outDir: out, replay: { dir: FIXTURE_DIR }, truthFile: badTruth }, quiet)).rejects.toThrow(`truth file ${badTruth}: field 'anomalies.0.type': Invalid option: expected one of "volume_spike"|"liquidity_drain"|"abandonment"|"rug_pull"|"mispriced_token"`);
   await expect(runPipeline({ ...base, outDir: out, truthFile: join(dir, 'absent.json') }, quiet)).rejects.toThrow(`truth file ${join(dir, 'absent.json')} does not exist`);
+  const short = join(dir, 'short-replay');
+  mkdirSync(join(short, 'uniswap-v3'), { recursive: true });
+  writeFileSync(join(short, 'uniswap-v3', 'poolHourDatas.jsonl'), readFileSync(join(FIXTURE_DIR, 'uniswap-v3', 'poolHourDatas.jsonl'), 'utf8').split('\n').slice(0, 20).join('\n'));
+  await expect(runPipeline({ ...base, outDir: out, replay: { dir: short } }, quiet)).rejects.toThrow(`the replay in ${short} covers 1 day; the pipeline needs at least 3 (it trains on the older days and scores the newest third)`);
   expect(existsSync(out)).toBe(false);
 });
 
