@@ -12,9 +12,9 @@ import { envSecrets } from '../../shared/secrets/secrets';
 import { openObjectStore } from '../../shared/storage/open_store';
 import type { TransformResult } from '../../shared/transform/run_dataform_locally';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
-import { startLocalSubgraph } from '../subgraph/local_subgraph_server';
-import { simulateMarket } from '../market/simulate_market';
-import { startSubgraphProcess } from './subgraph_process';
+import { replaySource, simulationSource, type PipelineDataSource } from './data_source';
+import { parseTruthFile, truthEvents } from '../../shared/detection/truth_file';
+import { ConfigError, InvalidInputError } from '../../shared/errors';
 import { z } from 'zod';
 import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/alerts_config';
 import { loadMuteList } from '../../shared/alerts/mute_list';
@@ -23,7 +23,7 @@ import { trainModel, type TrainRunResult } from '../../shared/train/train_model'
 import type { ObjectStore } from '../../shared/storage/object_store';
 import { parseTrainOptions } from '../../shared/train/train_options';
 import { EVENT_TYPES, evaluateAlerts, type AlertRecord, type Evaluation, type EvaluationWindow, type TruthEvent } from '../../shared/detection/evaluate';
-import { truthEventsFromFile, truthPoolKey } from '../../shared/detection/truth_file';
+import { truthPoolKey } from '../../shared/detection/truth_file';
 import { groundTruthFromEvents } from '../../shared/train/simulator_truth';
 import type { TruthDetection } from '../../shared/train/truth_detection';
 
@@ -38,6 +38,10 @@ export interface PipelineOptions {
   /** 'process' serves the subgraph from a child process (two cores); 'in-process' for tests. */
   readonly subgraph: 'process' | 'in-process';
   readonly fresh?: boolean;
+  /** Serve this replay folder (docs/replay-format.md) instead of a simulation: pools, seed and the window come from it, `days` only as `replay.days`. */
+  readonly replay?: { readonly dir: string; readonly days?: number };
+  /** Judge the alerts against this truth file (shared/detection/truth_file.ts) instead of the simulator's truth.json. */
+  readonly truthFile?: string;
 }
 
 /** What the caller shows while the pipeline runs. */
@@ -49,7 +53,8 @@ export interface PipelineProgress {
 
 export interface PipelineResult {
   readonly lakeDir: string;
-  readonly truthFile: string;
+  /** The truth the alerts were judged against (null: none, as for a replay without --truth). */
+  readonly truthFile: string | null;
   readonly steps: { readonly name: string; readonly seconds: number; readonly summary: string }[];
   readonly fetchedHours: number;
   readonly fetchedRows: number;
@@ -64,12 +69,6 @@ export interface PipelineResult {
   /** Detection against the simulator's truth (null when there is none). */
   readonly detection: Evaluation | null;
   readonly alerts: { readonly source: string; readonly pool: string; readonly type: string; readonly severity: string; readonly hour: string; readonly summary: string }[];
-}
-
-/** The injected events of the truth file, keyed `<source>/<pool>` as the evaluation matches them; null without a file. */
-function truthEventsOf(truthFile: string, sources: readonly { id: string; kind: string }[]): TruthEvent[] | null {
-  const truth = readTruth(truthFile);
-  return truth === undefined ? null : truthEventsFromFile(truth, Object.fromEntries(sources.map((s) => [s.kind, s.id])), true);
 }
 
 /** The alerts a user received (one per episode), judged against the injected events of the truth file. */
@@ -113,10 +112,16 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
   let options = asked;
   const outDir = resolve(options.outDir);
   const lakeDir = join(outDir, 'lake');
-  // A store remembers the simulation that made it: another one is refused (or cleared with fresh).
-  const opened = openLocalStore(lakeDir, { seed: options.seed, pools: options.pools, days: options.days }, { fresh: options.fresh ?? false, defaultEndHour: new Date(options.endHour * 1000).toISOString() });
-  options = { ...options, endHour: Date.parse(opened.identity.endHour) / 1000 };
-  const truthFile = join(outDir, 'truth.json');
+  const source: PipelineDataSource = options.replay ? replaySource(options.replay.dir, options.replay.days, options.subgraph) : simulationSource(options, options.subgraph);
+  // A user's truth file is checked before anything runs.
+  const givenTruth = options.truthFile === undefined ? null : parseTruthFile(readTruthText(options.truthFile), resolve(options.truthFile));
+  // A store remembers the data that made it: other data is refused (or cleared with fresh).
+  const fixedEnd = source.endHour === undefined ? {} : { endHour: new Date(source.endHour * 1000).toISOString() };
+  const opened = openLocalStore(lakeDir, { ...source.identity, ...fixedEnd }, { fresh: options.fresh ?? false, defaultEndHour: new Date(options.endHour * 1000).toISOString(), storeFlag: '--out' });
+  refuseModelWithoutRecord(lakeDir);
+  options = { ...options, seed: source.identity.seed, pools: source.identity.pools, days: source.identity.days, endHour: Date.parse(opened.identity.endHour) / 1000 };
+  const simulatorTruthFile = join(outDir, 'truth.json');
+  const truthFile = options.truthFile !== undefined ? resolve(options.truthFile) : source.writesTruth ? simulatorTruthFile : null;
   const steps: PipelineResult['steps'][number][] = [];
   const timed = async <T>(name: string, total: number | undefined, run: () => Promise<T>, summary: (r: T) => string): Promise<T> => {
     progress.step(name, total);
@@ -130,23 +135,18 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
   };
 
   const server = await timed(
-    'simulate',
+    options.replay ? 'replay' : 'simulate',
     undefined,
-    async () => {
-      if (options.subgraph === 'process') return startSubgraphProcess({ ...options, truthFile });
-      const market = simulateMarket({ seed: options.seed, pools: options.pools, days: options.days, endHour: options.endHour });
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(truthFile, `${JSON.stringify({ seed: options.seed, startTime: market.startTime, hours: market.hours, anomalies: market.truth }, null, 2)}\n`);
-      const sg = await startLocalSubgraph({ market });
-      return { baseUrl: `http://127.0.0.1:${sg.port}`, close: () => sg.close() };
-    },
-    () => `${options.pools} pools x 3 subgraphs, ${options.days} days (seed ${options.seed}); truth in ${truthFile}`,
+    () => source.start(options.endHour, simulatorTruthFile),
+    () => source.describe(options.endHour, simulatorTruthFile),
   );
   const store = openObjectStore(lakeDir);
   const warehouse = await DuckDbWarehouse.open(join(lakeDir, 'warehouse.duckdb'));
   try {
     const hoursPerSource = options.days * 24;
-    const config = parseFetchConfig({ DATA_STORE_URL: lakeDir, LOCAL_SUBGRAPH_URL: server.baseUrl });
+    const served = parseFetchConfig({ DATA_STORE_URL: lakeDir, LOCAL_SUBGRAPH_URL: server.baseUrl });
+    // Only the subgraphs that have data (a replay may hold one kind).
+    const config = { ...served, sources: served.sources.filter((s) => source.kinds.includes(s.kind)) };
     let fetchedSoFar = 0;
     const fetched = await timed(
       'fetch',
@@ -175,7 +175,8 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     const scoreDays = Math.min(7, Math.floor(options.days / 3));
     const scoreFrom = options.endHour - (scoreDays * 24 - 1) * HOUR_SECONDS;
     const trainWindowDays = options.days - scoreDays;
-    const events = truthEventsOf(truthFile, config.sources);
+    const truth = givenTruth ?? (truthFile === null ? null : parseTruthFile(readTruthText(truthFile), truthFile));
+    const events = truth === null ? null : truthEvents(truth, config.sources).events;
     const trained = await timed(
       'train',
       undefined,
@@ -210,7 +211,7 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
       },
       (r) => `${r.length} hours, ${r.reduce((n, h) => n + h.pools, 0)} pool-hours, ${r.reduce((n, h) => n + h.published.alerts.newAlerts, 0)} alerts (${alertsFile})`,
     );
-    const detection = await evaluateAgainstTruth(warehouse, events, { from: scoreFrom, to: options.endHour, pools: options.pools * config.sources.length });
+    const detection = await evaluateAgainstTruth(warehouse, events, { from: scoreFrom, to: options.endHour, pools: source.scoredPools(config.sources.length) });
     const alerts = await warehouse.query('SELECT source, pool_id, alert_type, severity, hour_ts, summary FROM `dex_anomaly.alerts` ORDER BY hour_ts, source, pool_id');
     const reportFile = join(outDir, 'report.html');
     await timed(
@@ -229,7 +230,7 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
           files: [
             { label: 'lake (raw, manifests, models, DuckDB)', path: lakeDir },
             { label: 'alerts as Slack gets them', path: alertsFile },
-            { label: 'injected anomalies', path: truthFile },
+            ...(truthFile === null ? [] : [{ label: options.truthFile === undefined ? 'injected anomalies' : 'truth file', path: truthFile }]),
             { label: 'this report', path: reportFile },
           ],
           trained,
@@ -263,7 +264,18 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
   }
 }
 
-/** The truth file a run wrote, if any. */
-export function readTruth(truthFile: string): unknown {
-  return existsSync(truthFile) ? (JSON.parse(readFileSync(truthFile, 'utf8')) as unknown) : undefined;
+function readTruthText(file: string): string {
+  if (!existsSync(file)) throw new InvalidInputError(`truth file ${resolve(file)} does not exist`);
+  return readFileSync(file, 'utf8');
+}
+
+/**
+ * A store made before the pipeline kept its training record (or a run stopped between registering
+ * the model and recording it) would retrain into the same model version and fail deep inside the
+ * registry ("metrics.json already exists"): say what to do before anything runs.
+ */
+function refuseModelWithoutRecord(lakeDir: string): void {
+  if (existsSync(join(lakeDir, 'models', MODEL_NAME)) && !existsSync(join(lakeDir, ...TRAIN_RESULT_KEY.split('/')))) {
+    throw new ConfigError(`${lakeDir} holds a registered model but no record of the run that trained it (${TRAIN_RESULT_KEY}): it was made by an earlier version of the pipeline or by a run that stopped after training; rerun with --fresh to start it again`);
+  }
 }

@@ -14,10 +14,14 @@ const REPO = resolve(__dirname, '..', '..');
 /**
  * Starts the local subgraph CLI in a child process on a free port: it simulates the market and
  * serves it on the second core while this process fetches (in-process, server and client share
- * one thread). Resolves once it serves; the truth of the simulated market goes to `truthFile`.
+ * one thread), or serves a replay folder. Resolves once it serves; the truth of the simulated
+ * market goes to `truthFile`.
  */
-export function startSubgraphProcess(options: { seed: number; pools: number; days: number; endHour: number; truthFile: string }): Promise<SubgraphProcess> {
-  const args = ['--import', 'tsx', join(REPO, 'local', 'subgraph', 'cli.ts'), '--port', '0', '--pools', String(options.pools), '--days', String(options.days), '--seed', String(options.seed), '--end', new Date(options.endHour * 1000).toISOString(), '--truth', options.truthFile];
+export function startSubgraphProcess(options: { seed: number; pools: number; days: number; endHour: number; truthFile: string } | { replay: string }): Promise<SubgraphProcess> {
+  const served = 'replay' in options
+    ? ['--replay', options.replay]
+    : ['--pools', String(options.pools), '--days', String(options.days), '--seed', String(options.seed), '--end', new Date(options.endHour * 1000).toISOString(), '--truth', options.truthFile];
+  const args = ['--import', 'tsx', join(REPO, 'local', 'subgraph', 'cli.ts'), '--port', '0', ...served];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => {

@@ -1,9 +1,10 @@
 /**
  * npm run subgraph:local -- --port 8000 --pools 500 --days 30 --seed 1 [--end <ISO hour>]
- *   [--truth <file>] [--api-key <key>] [--host 127.0.0.1] [--replay <thegraph-realdata dir>]
+ *   [--truth <file>] [--api-key <key>] [--host 127.0.0.1] [--replay <replay folder>]
  *   [--fault <faults>]   e.g. --fault head-advances,429%3 (see FAULT_SPEC_HELP)
  *
- * Serves a simulated market (or, with --replay, recorded real responses) as the Uniswap V3,
+ * Serves a simulated market (or, with --replay, recorded responses in the format of
+ * docs/replay-format.md) as the Uniswap V3,
  * SushiSwap V2 and SushiSwap V3 subgraphs, at graph-node paths and at the gateway's path form,
  * until interrupted.
  */
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   let what: string;
   if (a.replay) {
     data = loadReplay(a.replay);
-    what = `recorded data from ${a.replay}`;
+    what = `the replay folder ${a.replay}`;
   } else {
     const market = simulateMarket({ seed: a.seed, pools: a.pools, days: a.days, endHour: a.end ?? lastFullHour(new Date()) });
     if (a.truth) writeFileSync(a.truth, JSON.stringify({ seed: a.seed, startTime: market.startTime, hours: market.hours, anomalies: market.truth }, null, 2) + '\n');

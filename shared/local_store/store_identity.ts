@@ -14,6 +14,8 @@ export const storeIdentitySchema = z
     days: z.number().int().min(1),
     /** The last simulated hour, ISO (the market depends on it, so a later hour is another market). */
     endHour: z.iso.datetime(),
+    /** SHA-256 of the replay folder a replayed store was made from (seed and pools are then 0 and the replay's pool count); absent for a simulation. */
+    replay: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   })
   .strict();
 export type StoreIdentity = z.infer<typeof storeIdentitySchema>;
@@ -42,6 +44,10 @@ export function writeStoreIdentity(root: string, identity: StoreIdentity): void 
 
 /** Each difference in words, e.g. "pools: the store has 200, this run asks for 50"; [] when equal. */
 export function identityDifferences(stored: StoreIdentity, wanted: StoreIdentity): string[] {
+  if (stored.replay !== wanted.replay) {
+    const what = (i: StoreIdentity) => (i.replay === undefined ? 'a simulation' : `the replay ${i.replay.slice(0, 12)}`);
+    return [`data: the store has ${what(stored)}, this run asks for ${what(wanted)}`];
+  }
   return (['pools', 'days', 'seed', 'endHour'] as const)
     .filter((k) => stored[k] !== wanted[k])
     .map((k) => `${k === 'endHour' ? 'end hour' : k}: the store has ${String(stored[k])}, this run asks for ${String(wanted[k])}`);
@@ -60,7 +66,8 @@ export interface OpenedStore {
  * which clears it first. Without `endHour`, a store's own end hour is reused, so rerunning later
  * the same day adds nothing instead of mixing two markets.
  */
-export function openLocalStore(root: string, wanted: Omit<StoreIdentity, 'endHour'> & { endHour?: string }, options: { fresh?: boolean; defaultEndHour: string }): OpenedStore {
+export function openLocalStore(root: string, wanted: Omit<StoreIdentity, 'endHour'> & { endHour?: string }, options: { fresh?: boolean; defaultEndHour: string; /** The caller's flag for another store (default --store). */ storeFlag?: string }): OpenedStore {
+  const storeFlag = options.storeFlag ?? '--store';
   const entries = existsSync(root) ? readdirSync(root) : [];
   if (options.fresh && entries.length > 0) {
     const foreign = entries.filter((e) => !STORE_ENTRIES.has(e));
@@ -70,7 +77,7 @@ export function openLocalStore(root: string, wanted: Omit<StoreIdentity, 'endHou
   const stored = options.fresh ? null : readStoreIdentity(root);
   if (!stored) {
     if (!options.fresh && entries.length > 0) {
-      throw new StoreIdentityMismatchError(`${root} holds data (${entries.join(', ')}) but no ${IDENTITY_FILE}, so what made it is unknown; clear it with --fresh or choose another --store`);
+      throw new StoreIdentityMismatchError(`${root} holds data (${entries.join(', ')}) but no ${IDENTITY_FILE}, so what made it is unknown; clear it with --fresh or choose another ${storeFlag}`);
     }
     const identity = { ...wanted, endHour: wanted.endHour ?? options.defaultEndHour };
     writeStoreIdentity(root, identity);
@@ -79,7 +86,7 @@ export function openLocalStore(root: string, wanted: Omit<StoreIdentity, 'endHou
   const identity = { ...wanted, endHour: wanted.endHour ?? stored.endHour };
   const differences = identityDifferences(stored, identity);
   if (differences.length > 0) {
-    throw new StoreIdentityMismatchError(`${root} was made by another simulation (${differences.join('; ')}); rerun with the store's values, add --fresh to clear it, or choose another --store`);
+    throw new StoreIdentityMismatchError(`${root} was made by ${stored.replay !== undefined || identity.replay !== undefined ? "other data" : "another simulation"} (${differences.join('; ')}); rerun with the store's values, add --fresh to clear it, or choose another ${storeFlag}`);
   }
   return { identity, created: false };
 }

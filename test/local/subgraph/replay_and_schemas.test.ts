@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { convertHourlyCsv, REALDATA_HOURLY_FILE } from '../../../local/replay/convert_realdata';
 import { startLocalSubgraph, type LocalSubgraph } from '../../../local/subgraph/local_subgraph_server';
 import { loadReplay } from '../../../local/subgraph/replay_source';
 import { SCHEMA_DIR } from '../../../local/subgraph/subgraph_runtime';
@@ -20,27 +22,28 @@ if (!existsSync(REALDATA_DIR)) console.warn(`replay tests skipped: ${REALDATA_DI
   });
 });
 
-(existsSync(REALDATA_DIR) ? describe : describe.skip)('replaying recorded Uniswap V3 responses', () => {
+(existsSync(REALDATA_DIR) ? describe : describe.skip)('replaying recorded Uniswap V3 responses (converted to the replay format)', () => {
   let sg: LocalSubgraph;
+  let replayDir: string;
   beforeAll(async () => {
-    sg = await startLocalSubgraph({ data: loadReplay(REALDATA_DIR) });
+    replayDir = mkdtempSync(join(tmpdir(), 'realdata-replay-'));
+    mkdirSync(join(replayDir, 'uniswap-v3'));
+    const rows = convertHourlyCsv(readFileSync(join(REALDATA_DIR, REALDATA_HOURLY_FILE), 'utf8'));
+    writeFileSync(join(replayDir, 'uniswap-v3', 'poolHourDatas.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    sg = await startLocalSubgraph({ data: loadReplay(replayDir) });
   });
   afterAll(async () => {
     await sg.close();
+    rmSync(replayDir, { recursive: true, force: true });
   });
 
-  test('the WBTC/WETH daily export comes back with its recorded values', async () => {
-    const r = await postQuery(sg.url('uniswap-v3'), '{ poolDayDatas(first: 1, orderBy: date, orderDirection: desc, where: { pool: "0xcbcdf9626bc03e24f779434178a73a0b4bad62ed" }) { id date tvlUSD volumeUSD txCount liquidity pool { token0 { symbol } token1 { symbol } } } }');
+  test('an hour comes back with its recorded values (open: the previous close)', async () => {
+    const r = await postQuery(sg.url('uniswap-v3'), '{ poolHourDatas(first: 2, orderBy: periodStartUnix, where: { pool: "0x9b08288c3be4f62bbf8d1c20ac9c5e6f9467d8b7" }) { id periodStartUnix liquidity open close pool { token0 { decimals } token1 { decimals } } } }');
     expect(r.body.data).toEqual({
-      poolDayDatas: [{
-        id: '0xcbcdf9626bc03e24f779434178a73a0b4bad62ed-19731',
-        date: 1704758400,
-        tvlUSD: '315708202.507606971841516397',
-        volumeUSD: '20926255.801523793643922511',
-        txCount: '67',
-        liquidity: '366087338222386370',
-        pool: { token0: { symbol: 'WBTC' }, token1: { symbol: 'WETH' } },
-      }],
+      poolHourDatas: [
+        { id: '0x9b08288c3be4f62bbf8d1c20ac9c5e6f9467d8b7-455987', periodStartUnix: 1641553200, liquidity: '2289913061325373447', open: '0.4672549850536639616430755618251039', close: '0.4672549850536639616430755618251039', pool: { token0: { decimals: '18' }, token1: { decimals: '6' } } },
+        { id: '0x9b08288c3be4f62bbf8d1c20ac9c5e6f9467d8b7-455988', periodStartUnix: 1641556800, liquidity: '2416090802450398476', open: '0.4672549850536639616430755618251039', close: '0.4613874243117499442280104171056405', pool: { token0: { decimals: '18' }, token1: { decimals: '6' } } },
+      ],
     });
   });
 

@@ -73,3 +73,13 @@ test.each([
 ])('differences %#', (stored, wanted, expected) => {
   expect(identityDifferences(stored, wanted)).toEqual(expected);
 });
+
+test('a store made from a replay remembers its digest: another replay or a simulation is refused', () => {
+  const digest = 'a'.repeat(64);
+  openLocalStore(root, { seed: 0, pools: 7, days: 10, replay: digest, endHour: END }, { defaultEndHour: END, storeFlag: '--out' });
+  expect(openLocalStore(root, { seed: 0, pools: 7, days: 10, replay: digest, endHour: END }, { defaultEndHour: END })).toEqual({ identity: { seed: 0, pools: 7, days: 10, replay: digest, endHour: END }, created: false });
+  expect(() => openLocalStore(root, { seed: 0, pools: 7, days: 10, replay: 'b'.repeat(64), endHour: END }, { defaultEndHour: END, storeFlag: '--out' })).toThrow(
+    `${root} was made by other data (data: the store has the replay aaaaaaaaaaaa, this run asks for the replay bbbbbbbbbbbb); rerun with the store's values, add --fresh to clear it, or choose another --out`,
+  );
+  expect(() => openLocalStore(root, { seed: 1, pools: 7, days: 10 }, { defaultEndHour: END })).toThrow('(data: the store has the replay aaaaaaaaaaaa, this run asks for a simulation)');
+});
