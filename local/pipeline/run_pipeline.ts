@@ -24,7 +24,8 @@ import { scoreHour, type ScoreHourResult } from '../../shared/pipeline/score_hou
 import { trainModel, type TrainRunResult } from '../../shared/train/train_model';
 import type { ObjectStore } from '../../shared/storage/object_store';
 import { parseTrainOptions } from '../../shared/train/train_options';
-import { evaluateAlerts, type AlertRecord, type Evaluation, type EvaluationWindow, type TruthEvent } from '../../shared/detection/evaluate';
+import { recordsFromStoredAlerts } from '../../shared/detection/stored_alerts';
+import { evaluateAlerts, type Evaluation, type EvaluationWindow, type TruthEvent } from '../../shared/detection/evaluate';
 
 export interface PipelineOptions {
   readonly pools: number;
@@ -73,8 +74,13 @@ async function evaluateAgainstTruth(warehouse: DuckDbWarehouse, truthFile: strin
   const events: TruthEvent[] = truth.anomalies
     .filter((t) => sourceOf.has(t.subgraph))
     .map((t) => ({ pool: `${sourceOf.get(t.subgraph)!}/${t.pool}`, type: (t.origin === 'abandonment' ? 'abandonment' : t.type) as TruthEvent['type'], hours: t.hours }));
-  const rows = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(hour_ts) AS hour FROM `dex_anomaly.alerts`');
-  const alerts: AlertRecord[] = rows.map((r) => ({ pool: `${String(r.source)}/${String(r.pool_id)}`, hour: Number(r.hour), type: String(r.alert_type), post: true }));
+  // Every alerting hour (caught = any alert from the onset on), posted at its episode's first hour: what the bench counts.
+  const decisions = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(hour_ts) AS hour FROM `dex_anomaly.pool_scores` WHERE alert_type IS NOT NULL');
+  const episodes = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(episode_start) AS episode_start FROM `dex_anomaly.alerts`');
+  const alerts = recordsFromStoredAlerts(
+    decisions.map((r) => ({ pool: `${String(r.source)}/${String(r.pool_id)}`, hour: Number(r.hour), type: String(r.alert_type) })),
+    episodes.map((r) => ({ pool: `${String(r.source)}/${String(r.pool_id)}`, type: String(r.alert_type), episodeStart: Number(r.episode_start) })),
+  );
   return evaluateAlerts(events, alerts, window);
 }
 
