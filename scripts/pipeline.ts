@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { runPipeline } from '../local/pipeline/run_pipeline';
-import { lastFullHour } from '../shared/hours';
+import { BENCHMARK_END_HOUR } from '../local/market/benchmark_window';
 import { parseCliArgs, runCli } from './cli_args';
 import { terminalProgress } from './progress';
 
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     summary: 'Runs the whole pipeline locally on a simulated market (no cloud, no network) and shows what it found.',
   });
   const started = performance.now();
-  const result = await runPipeline({ pools: a.pools, days: a.days, seed: a.seed, outDir: a.out, endHour: lastFullHour(new Date()), subgraph: 'process', fresh: a.fresh }, terminalProgress());
+  const result = await runPipeline({ pools: a.pools, days: a.days, seed: a.seed, outDir: a.out, endHour: BENCHMARK_END_HOUR, subgraph: 'process', fresh: a.fresh }, terminalProgress());
   const total = (performance.now() - started) / 1000;
   const out = process.stdout;
   out.write(`\npipeline finished in ${total.toFixed(1)} s\n\n`);

@@ -16,6 +16,7 @@ import type { TransformResult } from '../../shared/transform/run_dataform_locall
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
 import { startLocalSubgraph } from '../subgraph/local_subgraph_server';
 import { simulateMarket } from '../market/simulate_market';
+import { BENCHMARK_SCORE_DAYS } from '../market/benchmark_window';
 import { startSubgraphProcess } from './subgraph_process';
 import { z } from 'zod';
 import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/alerts_config';
@@ -181,7 +182,8 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     if (transform.failedAssertions.length > 0) throw new Error(`transform assertions failed: ${transform.failedAssertions.map((a) => a.message).join('; ')}`);
 
     // Train on the older part, then score the newest days hour by hour as the hourly job would.
-    const scoreDays = Math.min(7, Math.floor(options.days / 3));
+    // The benchmark's scored days (fewer on short windows), so a run reports what bench:detect does.
+    const scoreDays = Math.min(BENCHMARK_SCORE_DAYS, Math.floor(options.days / 3));
     const scoreFrom = options.endHour - (scoreDays * 24 - 1) * HOUR_SECONDS;
     const trainWindowDays = options.days - scoreDays;
     const trained = await timed(
