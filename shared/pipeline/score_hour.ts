@@ -113,11 +113,12 @@ export async function scoreHour(deps: ScoreDeps, hourUnix: number): Promise<Scor
   return { hour: iso(hourUnix), modelVersion: version, pools: rows.length, anomalies: decisions.filter((d) => d.is_anomaly).length, alertCandidates: candidates.length, published, bySource };
 }
 
+/** The hour's rows; data errors are the past-only flags, so a mart already holding later hours (a backfill, the local pipeline) routes exactly as the hourly run did. */
 async function readMartHour(warehouse: Warehouse, hourUnix: number): Promise<MartRow[]> {
   const columns = FEATURE_NAMES.map((n) => `\`${n}\``).join(', ');
-  const rows = await warehouse.query(`SELECT source, dex, chain, pool_id, hour_ts, history_hours, is_warm, is_data_error, ${columns} FROM ${MART} WHERE hour_ts = TIMESTAMP_SECONDS(@hour) ORDER BY source, pool_id`, { hour: hourUnix });
+  const rows = await warehouse.query(`SELECT source, dex, chain, pool_id, hour_ts, history_hours, is_warm, is_data_error_now, ${columns} FROM ${MART} WHERE hour_ts = TIMESTAMP_SECONDS(@hour) ORDER BY source, pool_id`, { hour: hourUnix });
   return rows.map((r) => ({
-    meta: { source: String(r.source), dex: String(r.dex), chain: String(r.chain), pool_id: String(r.pool_id), hour_ts: new Date(hourUnix * 1000).toISOString(), history_hours: Number(r.history_hours), is_warm: r.is_warm === true, is_data_error: r.is_data_error === true },
+    meta: { source: String(r.source), dex: String(r.dex), chain: String(r.chain), pool_id: String(r.pool_id), hour_ts: new Date(hourUnix * 1000).toISOString(), history_hours: Number(r.history_hours), is_warm: r.is_warm === true, is_data_error: r.is_data_error_now === true },
     values: FEATURE_NAMES.map((n) => Number(r[n])),
   }));
 }

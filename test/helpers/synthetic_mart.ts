@@ -36,6 +36,7 @@ SELECT
   CAST(h.i - (p.i % 48) AS BIGINT) AS history_hours,
   h.i - (p.i % 48) >= 24 AS is_warm,
   ${u('err')} < 0.01 AS is_data_error,
+  ${u('err')} < 0.01 AS is_data_error_now,
   ${u('y')} < ${anomalyRate} AS y,
   ${features}
 FROM (VALUES ${sources}) AS s(i, name)
