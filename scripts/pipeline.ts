@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import { runPipeline } from '../local/pipeline/run_pipeline';
-import { lastFullHour } from '../shared/hours';
 import { truthDetectionLines } from '../shared/train/truth_detection_text';
 import { CliUsageError, parseCliArgs, runCli } from './cli_args';
+import { BENCHMARK_END_HOUR } from '../local/market/benchmark_window';
 import { terminalProgress } from './progress';
 
 const argsSchema = z.object({
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const result = await runPipeline(
-    { pools: a.pools, days: a.days, seed: a.seed, outDir: a.out, endHour: lastFullHour(new Date()), subgraph: 'process', fresh: a.fresh, ...(a.replay === undefined ? {} : { replay: { dir: a.replay, ...(given(argv, 'days') ? { days: a.days } : {}) } }), ...(a.truth === undefined ? {} : { truthFile: a.truth }) },
+    { pools: a.pools, days: a.days, seed: a.seed, outDir: a.out, endHour: BENCHMARK_END_HOUR, subgraph: 'process', fresh: a.fresh, ...(a.replay === undefined ? {} : { replay: { dir: a.replay, ...(given(argv, 'days') ? { days: a.days } : {}) } }), ...(a.truth === undefined ? {} : { truthFile: a.truth }) },
     terminalProgress(),
   );
   const total = (performance.now() - started) / 1000;

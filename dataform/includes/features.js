@@ -11,6 +11,8 @@ const FEATURES = [
   { name: "active_share_7d", sql: "SAFE_DIVIDE(f.active_hours_7d, GREATEST(LEAST(f.history_hours, 168), 1))" },
   { name: "market_volume_move", sql: "COALESCE(f.market_volume_move, 0)" },
   { name: "market_tvl_move", sql: "COALESCE(f.market_tvl_move, 0)" },
+  { name: "token_volume_move", sql: "COALESCE(f.token_volume_move, 0)" },
+  { name: "token_tvl_move", sql: "COALESCE(f.token_tvl_move, 0)" },
 ];
 const FEATURE_NAMES = FEATURES.map((f) => f.name);
 const FEATURE_SQL = Object.fromEntries(FEATURES.map((f) => [f.name, f.sql]));

@@ -15,6 +15,7 @@ import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
 import { replaySource, simulationSource, type PipelineDataSource } from './data_source';
 import { parseTruthFile, truthEvents } from '../../shared/detection/truth_file';
 import { ConfigError, InvalidInputError } from '../../shared/errors';
+import { BENCHMARK_SCORE_DAYS } from '../market/benchmark_window';
 import { z } from 'zod';
 import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/alerts_config';
 import { loadMuteList } from '../../shared/alerts/mute_list';
@@ -22,10 +23,11 @@ import { scoreHour, type ScoreHourResult } from '../../shared/pipeline/score_hou
 import { trainModel, type TrainRunResult } from '../../shared/train/train_model';
 import type { ObjectStore } from '../../shared/storage/object_store';
 import { parseTrainOptions } from '../../shared/train/train_options';
-import { EVENT_TYPES, evaluateAlerts, type AlertRecord, type Evaluation, type EvaluationWindow, type TruthEvent } from '../../shared/detection/evaluate';
+import { EVENT_TYPES, evaluateAlerts, type Evaluation, type EvaluationWindow, type TruthEvent } from '../../shared/detection/evaluate';
 import { truthPoolKey } from '../../shared/detection/truth_file';
 import { groundTruthFromEvents } from '../../shared/train/simulator_truth';
 import type { TruthDetection } from '../../shared/train/truth_detection';
+import { recordsFromStoredAlerts } from '../../shared/detection/stored_alerts';
 
 export interface PipelineOptions {
   readonly pools: number;
@@ -74,9 +76,13 @@ export interface PipelineResult {
 /** The alerts a user received (one per episode), judged against the injected events of the truth file. */
 async function evaluateAgainstTruth(warehouse: DuckDbWarehouse, events: readonly TruthEvent[] | null, window: EvaluationWindow): Promise<Evaluation | null> {
   if (events === null) return null;
-  // One row per episode, its hour_ts moved to the episode's latest hour: the user got it at episode_start.
-  const rows = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(episode_start) AS hour FROM `dex_anomaly.alerts`');
-  const alerts: AlertRecord[] = rows.map((r) => ({ pool: truthPoolKey(String(r.source), String(r.pool_id)), hour: Number(r.hour), type: String(r.alert_type), post: true }));
+  // Every alerting hour (caught = any alert from the onset on), posted at its episode's first hour: what the bench counts.
+  const decisions = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(hour_ts) AS hour FROM `dex_anomaly.pool_scores` WHERE alert_type IS NOT NULL');
+  const episodes = await warehouse.query('SELECT source, pool_id, alert_type, UNIX_SECONDS(episode_start) AS episode_start FROM `dex_anomaly.alerts`');
+  const alerts = recordsFromStoredAlerts(
+    decisions.map((r) => ({ pool: truthPoolKey(String(r.source), String(r.pool_id)), hour: Number(r.hour), type: String(r.alert_type) })),
+    episodes.map((r) => ({ pool: truthPoolKey(String(r.source), String(r.pool_id)), type: String(r.alert_type), episodeStart: Number(r.episode_start) })),
+  );
   return evaluateAlerts(events, alerts, window);
 }
 
@@ -172,7 +178,8 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     if (transform.failedAssertions.length > 0) throw new Error(`transform assertions failed: ${transform.failedAssertions.map((a) => a.message).join('; ')}`);
 
     // Train on the older part, then score the newest days hour by hour as the hourly job would.
-    const scoreDays = Math.min(7, Math.floor(options.days / 3));
+    // The benchmark's scored days (fewer on short windows), so a run reports what bench:detect does.
+    const scoreDays = Math.min(BENCHMARK_SCORE_DAYS, Math.floor(options.days / 3));
     const scoreFrom = options.endHour - (scoreDays * 24 - 1) * HOUR_SECONDS;
     const trainWindowDays = options.days - scoreDays;
     const truth = givenTruth ?? (truthFile === null ? null : parseTruthFile(readTruthText(truthFile), truthFile));

@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { simulateMarket } from '../../local/market/simulate_market';
+import { BENCHMARK_END_HOUR, BENCHMARK_SCORE_DAYS } from '../../local/market/benchmark_window';
 import { DEFAULT_POLICY, DEFAULT_RULES, defaultPolicy, thresholdForRate, type AlertPolicy, type RuleThresholds } from '../../shared/alerting';
 import { markEpisodePosts } from '../../shared/detection/episodes';
 import { replayPolicy as runPolicy } from '../../shared/detection/replay_policy';
@@ -25,7 +26,7 @@ import { averagePrecision, precisionAtK, recallAtK } from '../../shared/metrics/
 import { parseCliArgs } from '../cli_args';
 import { buildBenchData, RAW_NAMES, type BenchData, type MartRows } from './detect_data';
 
-const END = Date.parse('2026-11-24T23:00:00Z') / 1000;
+const END = BENCHMARK_END_HOUR;
 const REPO = resolve(__dirname, '..', '..');
 const COOLDOWN_HOURS = DEFAULT_POLICY.cooldownHours;
 const NO_RULES: RuleThresholds = { ...DEFAULT_RULES, rugTvlLogChange: -Infinity, drainTvlLogChange: -Infinity, spikeVolumeExcess: Infinity };
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
       seed: z.string().regex(/^\d+(,\d+)*$/, 'expected seeds like 1,2,3').default('1,2,3'),
       pools: z.string().regex(/^\d+(,\d+)*$/, 'expected sizes like 200,1000').default('200,1000'),
       days: z.coerce.number().int().min(14).default(30),
-      'score-days': z.coerce.number().int().min(1).default(10),
+      'score-days': z.coerce.number().int().min(1).default(BENCHMARK_SCORE_DAYS),
       'target-rate': z.coerce.number().positive().max(0.5).default(0.0001),
       json: z.enum(['true']).optional(),
     }),

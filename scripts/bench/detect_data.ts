@@ -75,7 +75,7 @@ b AS (
   FROM e
   WINDOW w AS (PARTITION BY source, pool_id ORDER BY hour_ts ROWS BETWEEN 168 PRECEDING AND 1 PRECEDING)
 )
-SELECT source, dex, chain, pool_id, h, history_hours, is_warm, is_data_error, (dq_mispriced_price OR dq_negative_tvl OR dq_usd_zero_tokens_nonzero) AS err_now, y,
+SELECT source, dex, chain, pool_id, h, history_hours, is_warm, is_data_error, is_data_error_now AS err_now, y,
   ${FEATURE_NAMES.join(', ')}, raw_volume, raw_tvl, raw_tx, COALESCE(z_volume, 0) AS z_volume, COALESCE(z_tvl, 0) AS z_tvl,
   COALESCE(raw_tvl > 5 * tvl_prev OR raw_volume > 5 * greatest(vol_prev, 1), FALSE) AS guard_jump,
   COALESCE((raw_tvl > 5 * tvl_prev AND tvl_next5 < 2 * tvl_prev) OR (raw_volume > 5 * greatest(vol_prev, 1) AND vol_next5 < 2 * greatest(vol_prev, 1)), FALSE) AS guard_back

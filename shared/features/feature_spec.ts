@@ -51,6 +51,8 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'active_share_7d', sql: 'SAFE_DIVIDE(f.active_hours_7d, GREATEST(LEAST(f.history_hours, 168), 1))', description: 'share of the previous 7 days (or of the history, if shorter) in which the pool traded' },
   { name: 'market_volume_move', sql: 'COALESCE(f.market_volume_move, 0)', description: 'median volume_vs_usual of the warm pools of the same chain that traded this hour: a market-wide surge' },
   { name: 'market_tvl_move', sql: 'COALESCE(f.market_tvl_move, 0)', description: 'median tvl_log_change_1h of the warm pools of the same chain that had an event this hour: a market-wide move' },
+  { name: 'token_volume_move', sql: 'COALESCE(f.token_volume_move, 0)', description: "mean volume_vs_usual of the other warm pools of the same chain that share token0 or token1 and traded this hour (the pool itself excluded): a move of the pool's tokens" },
+  { name: 'token_tvl_move', sql: 'COALESCE(f.token_tvl_move, 0)', description: "mean tvl_log_change_1h of the other warm pools of the same chain that share token0 or token1 and had an event this hour (the pool itself excluded)" },
 ];
 
 export const FEATURE_NAMES: readonly string[] = FEATURES.map((f) => f.name);

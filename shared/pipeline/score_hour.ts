@@ -46,7 +46,7 @@ interface MartRow {
 }
 
 /** The mart's columns the scorer reads besides the features (hour_ts is the hour asked). */
-const MART_META = ['source', 'dex', 'chain', 'pool_id', 'history_hours', 'is_warm', 'is_data_error'] as const;
+const MART_META = ['source', 'dex', 'chain', 'pool_id', 'history_hours', 'is_warm', 'is_data_error_now'] as const;
 
 /**
  * The score use-case for one hour: the production model scores every pool-hour of the mart, the

@@ -41,6 +41,7 @@ SELECT
   ${u('err')} < 0.01 AS dq_mispriced_price,
   FALSE AS dq_negative_tvl,
   FALSE AS dq_usd_zero_tokens_nonzero,
+  ${u('err')} < 0.01 AS is_data_error_now,
   ${u('y')} < ${anomalyRate} AS y,
   ${features}
 FROM (VALUES ${sources}) AS s(i, name)

@@ -154,9 +154,21 @@ test('market context: the median of the warm pools that traded in the hour', () 
   for (const p of ['0xaaaa', '0xbbbb', '0xcccc']) expect(at(p, h).market_volume_move).toBeCloseTo(moves[1]!, 12);
 });
 
+test("token context: the mean move of the other warm pools sharing token0 or token1, the pool itself excluded", () => {
+  const h = 90;
+  // Every fixture pool trades AAA/WETH; pool B has no entity at hour 90 (no move of its own).
+  const volume = (p: string) => Number(at(p, h).volume_vs_usual);
+  const tvl = (p: string) => Number(at(p, h).tvl_log_change_1h);
+  expect(at('0xaaaa', h).token_volume_move).toBeCloseTo((volume('0xcccc') + volume('0xdddd')) / 2, 12);
+  expect(at('0xcccc', h).token_volume_move).toBeCloseTo((volume('0xaaaa') + volume('0xdddd')) / 2, 12);
+  expect(at('0xbbbb', h).token_volume_move).toBeCloseTo((volume('0xaaaa') + volume('0xcccc') + volume('0xdddd')) / 3, 12);
+  expect(at('0xaaaa', h).token_tvl_move).toBeCloseTo((tvl('0xcccc') + tvl('0xdddd')) / 2, 12);
+  expect(volume('0xaaaa')).not.toBeCloseTo(volume('0xdddd'), 3);
+});
+
 test('a mispriced token is a data error in the hour itself (past only), and stays out of the statistics', () => {
   expect([MISPRICED - 1, MISPRICED, MISPRICED + 1].map((h) => at('0xdddd', h).dq_mispriced_price)).toEqual([false, true, false]);
-  expect(at('0xdddd', MISPRICED).is_data_error).toBe(true);
+  expect(at('0xdddd', MISPRICED)).toMatchObject({ is_data_error: true, is_data_error_now: true });
   // The hour after sees the trusted TVL and usual volume, not the inflated ones.
   expect(at('0xdddd', MISPRICED + 1)).toMatchObject({ tvl_log_change_1h: 0, tvl_drawdown_7d: 0, is_data_error: false });
   expect(at('0xdddd', MISPRICED + 1).volume_vs_usual).toBeCloseTo(Math.log(2), 12);
@@ -171,6 +183,9 @@ test('every feature is finite on every row', () => {
 test('data-quality flags mark the suspect rows instead of dropping them', () => {
   expect(at('0xcccc', 5).dq_mispriced_spike).toBe(true);
   expect(at('0xcccc', 5).is_data_error).toBe(true);
+  // The look-ahead flag keeps the row out of training but is not known when the hour is scored.
+  expect(at('0xcccc', 5).is_data_error_now).toBe(false);
+  expect(at('0xcccc', 8).is_data_error_now).toBe(true);
   expect(at('0xcccc', 4).dq_mispriced_spike).toBe(false);
   expect(at('0xcccc', 8).dq_negative_tvl).toBe(true);
   expect(at('0xcccc', 9).dq_usd_zero_tokens_nonzero).toBe(true);
