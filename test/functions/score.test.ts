@@ -76,6 +76,16 @@ test('a range scores hour by hour; an hour the mart does not have yet is retryab
   expect(missing.body).toMatchObject({ error: { kind: 'not_ready', retryable: true } });
 });
 
+test('a default run also scores the hours missed since the newest scored one (a late Dataform run), oldest first', async () => {
+  // The two newest hours were not scored (the mart was late beyond the scheduler's retries).
+  await wh.query('DELETE FROM dex_anomaly.pool_scores WHERE hour_ts > TIMESTAMP_SECONDS(@h)', { h: LAST - 2 * 3600 });
+  const next = await post({});
+  expect(next.status).toBe(200);
+  expect((next.body.hours as { hour: string }[]).map((h) => h.hour)).toEqual([LAST - 3600, LAST].map((t) => new Date(t * 1000).toISOString().replace('.000', '')));
+  const perHour = await wh.query('SELECT UNIX_SECONDS(hour_ts) AS h, COUNT(*) AS n FROM dex_anomaly.pool_scores WHERE hour_ts >= TIMESTAMP_SECONDS(@h) GROUP BY 1 ORDER BY 1', { h: LAST - 2 * 3600 });
+  expect(perHour.map((r) => [Number(r.h), Number(r.n)])).toEqual([[LAST - 2 * 3600, 40], [LAST - 3600, 40], [LAST, 40]]);
+});
+
 test.each([
   [{ hour: 'yesterday' }, "invalid score request 'hour': must be a whole UTC hour"],
   [{ from: END }, "'from' and 'to' go together"],
