@@ -11,7 +11,8 @@ import { EVENT_TYPES, type TruthEvent } from './evaluate';
 /** One labelled event: a pool of a subgraph kind, its type and every affected hour (first = onset). */
 export const truthAnomalySchema = z.object({
   subgraph: z.enum(SUBGRAPH_KINDS),
-  pool: z.string().regex(/^0x[0-9a-fA-F]+$/, 'must be the pool (pair) address, 0x-prefixed hex'),
+  /** The pool (pair) id as the subgraph names it (an address on-chain); matched case-insensitively. */
+  pool: z.string().min(1, 'must name the pool'),
   type: z.enum(EVENT_TYPES),
   hours: z.array(z.number().int().refine((t) => t % HOUR_SECONDS === 0, 'must be an hour start in unix seconds (a multiple of 3600)')).min(1, 'must list at least the onset hour'),
   /** The simulator's factor (volume multiple, share of TVL removed, price error); informative. */

@@ -53,16 +53,17 @@ describe('replayPolicy', () => {
 
 describe('truthEventsFromFile', () => {
   test('keys pools by source and lower-case id; abandonment is its own type', () => {
-    const file = { anomalies: [{ subgraph: 'uniswap-v3', pool: '0xAB', type: 'liquidity_drain', hours: [1, 2], origin: 'abandonment' }, { subgraph: 'uniswap-v3', pool: '0xCD', type: 'rug_pull', hours: [3] }] };
+    const file = { anomalies: [{ subgraph: 'uniswap-v3', pool: '0xAB', type: 'liquidity_drain', hours: [3600, 7200], origin: 'abandonment' }, { subgraph: 'uniswap-v3', pool: '0xCD', type: 'rug_pull', hours: [10800] }] };
     expect(truthEventsFromFile(file, { 'uniswap-v3': 'uni' })).toEqual([
-      { pool: 'uni/0xab', type: 'abandonment', hours: [1, 2] },
-      { pool: 'uni/0xcd', type: 'rug_pull', hours: [3] },
+      { pool: 'uni/0xab', type: 'abandonment', hours: [3600, 7200] },
+      { pool: 'uni/0xcd', type: 'rug_pull', hours: [10800] },
     ]);
   });
 
   test('a bad file names the field; an unknown subgraph names it', () => {
-    expect(() => truthEventsFromFile({ anomalies: [{ subgraph: 'x', pool: 'p', type: 'meteor', hours: [1] }] }, {})).toThrow("truth file field 'anomalies.0.type'");
-    expect(() => truthEventsFromFile({ anomalies: [{ subgraph: 'x', pool: 'p', type: 'rug_pull', hours: [1] }] }, { 'uniswap-v3': 'uni' })).toThrow("truth file: no source for subgraph 'x' (known: uniswap-v3)");
-    expect(truthEventsFromFile({ anomalies: [{ subgraph: 'x', pool: 'p', type: 'rug_pull', hours: [1] }] }, {}, true)).toEqual([]);
+    expect(() => truthEventsFromFile({ anomalies: [{ subgraph: 'uniswap-v3', pool: 'p', type: 'meteor', hours: [3600] }] }, {})).toThrow("truth file field 'anomalies.0.type'");
+    expect(() => truthEventsFromFile({ anomalies: [{ subgraph: 'x', pool: 'p', type: 'rug_pull', hours: [3600] }] }, {})).toThrow("truth file field 'anomalies.0.subgraph'");
+    expect(() => truthEventsFromFile({ anomalies: [{ subgraph: 'sushiswap-v2', pool: 'p', type: 'rug_pull', hours: [3600] }] }, { 'uniswap-v3': 'uni' })).toThrow("truth file: no source for subgraph 'sushiswap-v2' (known: uniswap-v3)");
+    expect(truthEventsFromFile({ anomalies: [{ subgraph: 'sushiswap-v2', pool: 'p', type: 'rug_pull', hours: [3600] }] }, {}, true)).toEqual([]);
   });
 });
