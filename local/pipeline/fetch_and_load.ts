@@ -34,6 +34,8 @@ export interface FetchWindowOptions {
   readonly onHour?: () => void;
   /** Hours of one source fetched at once (default HOURS_IN_FLIGHT). */
   readonly hoursInFlight?: number;
+  /** Only these subgraph kinds (a replay may hold fewer than the local subgraph serves); default all. */
+  readonly kinds?: readonly string[];
 }
 
 /**
@@ -52,7 +54,8 @@ export function localSourceCount(subgraphUrl: string): number {
  * through the fetch use-case the Cloud Function calls, as if run just after the window ended.
  */
 export function fetchWindow(options: FetchWindowOptions): Promise<FetchRunSummary> {
-  const config = parseFetchConfig({ DATA_STORE_URL: options.lakeDir, LOCAL_SUBGRAPH_URL: options.subgraphUrl });
+  const served = parseFetchConfig({ DATA_STORE_URL: options.lakeDir, LOCAL_SUBGRAPH_URL: options.subgraphUrl });
+  const config = options.kinds === undefined ? served : { ...served, sources: served.sources.filter((s) => options.kinds!.includes(s.kind)) };
   const hoursPerSource = options.days * 24;
   return fetchSources(
     config,

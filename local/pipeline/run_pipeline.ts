@@ -157,7 +157,7 @@ export async function runPipeline(asked: PipelineOptions, progress: PipelineProg
     const fetched = await timed(
       'fetch',
       hoursPerSource * config.sources.length,
-      () => fetchWindow({ store, lakeDir, subgraphUrl: server.baseUrl, endHour: options.endHour, days: options.days, onHour: () => { progress.tick('fetch', ++fetchedSoFar); } }),
+      () => fetchWindow({ store, lakeDir, subgraphUrl: server.baseUrl, endHour: options.endHour, days: options.days, kinds: source.kinds, onHour: () => { progress.tick('fetch', ++fetchedSoFar); } }),
       (r) => `${r.sources.reduce((n, s) => n + s.fetched.length, 0)} hours, ${r.sources.reduce((n, s) => n + s.fetched.reduce((m, h) => m + h.rows, 0), 0)} rows`,
     );
     if (!fetched.ok) throw new Error(`fetch failed: ${fetched.sources.filter((s) => s.error).map((s) => `${s.source}: ${s.error!.message}`).join('; ')}`);

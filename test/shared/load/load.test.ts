@@ -47,7 +47,7 @@ describe('loadManifest', () => {
     await writeHour(store, source, fetched('42'), new Date());
     const result = await loadManifest(deps, manifestKey(source.id, HOUR));
     expect(result).toMatchObject({ status: 'loaded', source: source.id, hour: '2026-11-24T07:00:00.000Z', rows: 1 });
-    expect(await warehouse.query('SELECT pool_id, volume_usd, source, hour FROM `dex_raw.raw_pool_hour`')).toEqual([{ pool_id: '0xaa', volume_usd: '42', source: source.id, hour: '07' }]);
+    expect(await warehouse.query('SELECT pool_id, volume_usd, source, hour FROM `dex_raw.raw_pool_hour`')).toEqual([{ pool_id: '0xaa', volume_usd: '42', source: source.id, hour: 7 }]); // hour: a typed partition column (BIGINT), so hour filters prune
     await warehouse.close();
   });
 

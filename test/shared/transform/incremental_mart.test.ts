@@ -42,11 +42,14 @@ function extraRows(t: number): RawPoolHour[] {
   const base = rawRecordsAt(market, 'uniswap-v3', sources[0]!, t)[0];
   if (!base) return [];
   const rows: RawPoolHour[] = [];
+  // A pool's tokens never change: the synthetic pools keep those of one simulated pool (and share them with it).
+  const tokensOf = rawRecordsAt(market, 'uniswap-v3', sources[0]!, 2)[0]!;
+  const tokens = { token0_id: tokensOf.token0_id, token0_symbol: tokensOf.token0_symbol, token0_decimals: tokensOf.token0_decimals, token1_id: tokensOf.token1_id, token1_symbol: tokensOf.token1_symbol, token1_decimals: tokensOf.token1_decimals };
   if (t >= 2 && t <= 4) {
     const f = t === 4 ? 1000 : 1;
-    rows.push({ ...base, pool_id: '0xquiet', entity_id: `0xquiet-${t}`, tvl_usd: String(5000 * f), volume_usd: String(100 * f), fees_usd: String(0.3 * f), volume_token0: '50', volume_token1: '60' });
+    rows.push({ ...base, ...tokens, pool_id: '0xquiet', entity_id: `0xquiet-${t}`, tvl_usd: String(5000 * f), volume_usd: String(100 * f), fees_usd: String(0.3 * f), volume_token0: '50', volume_token1: '60' });
   }
-  if (t >= HOURS - 10) rows.push({ ...base, pool_id: '0xnewborn', entity_id: `0xnewborn-${t}`, tvl_usd: String(1000 + t), volume_usd: String(10 + (t % 5)) });
+  if (t >= HOURS - 10) rows.push({ ...base, ...tokens, pool_id: '0xnewborn', entity_id: `0xnewborn-${t}`, tvl_usd: String(1000 + t), volume_usd: String(10 + (t % 5)) });
   return rows;
 }
 
@@ -140,5 +143,10 @@ test('hour-by-hour incremental runs (a late hour, refetched hours) leave exactly
   expect(stg.length).toBe(stgFull.length);
   expect(stg).toEqual(stgFull);
   expect(mart.length).toBe(martFull.length);
-  expect(mart).toEqual(martFull);
+  // Cross-pool means (token and market context) are parallel float sums in DuckDB: equal to 12 digits, not to the last bit.
+  expect(to12Digits(mart)).toEqual(to12Digits(martFull));
 }, 900_000);
+
+function to12Digits(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v])));
+}
