@@ -23,7 +23,7 @@ import { EVENT_TYPES, evaluateAlerts, poolEvaluations, type AlertRecord, type Ev
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
 import { IsolationForest, type FeatureMatrix } from '../../shared/iforest';
 import { averagePrecision, precisionAtK, recallAtK } from '../../shared/metrics/ranking';
-import { parseCliArgs } from '../cli_args';
+import { parseCliArgs, runCli } from '../cli_args';
 import { buildBenchData, RAW_NAMES, type BenchData, type MartRows } from './detect_data';
 
 const END = BENCHMARK_END_HOUR;
@@ -187,4 +187,4 @@ function summary(e: Evaluation) {
   };
 }
 
-void main();
+void runCli(main);

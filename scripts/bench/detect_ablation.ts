@@ -10,11 +10,12 @@
 import { z } from 'zod';
 import { BENCHMARK_END_HOUR, BENCHMARK_SCORE_DAYS } from '../../local/market/benchmark_window';
 import { simulateMarket } from '../../local/market/simulate_market';
-import { decideHour, defaultPolicy, thresholdForRate, type AlertPolicy, type EpisodeState, type ScoredPoolHour } from '../../shared/alerting';
-import { evaluateAlerts, poolEvaluations, type AlertRecord, type Evaluation, type EvaluationWindow } from '../../shared/detection/evaluate';
+import { defaultPolicy, thresholdForRate } from '../../shared/alerting';
+import { replayPolicy } from '../../shared/detection/replay_policy';
+import { evaluateAlerts, poolEvaluations, type Evaluation, type EvaluationWindow } from '../../shared/detection/evaluate';
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
 import { IsolationForest, type FeatureMatrix } from '../../shared/iforest';
-import { parseCliArgs } from '../cli_args';
+import { parseCliArgs, runCli } from '../cli_args';
 import { buildBenchData, type MartRows } from './detect_data';
 
 const TOKEN_FEATURES = ['token_volume_move', 'token_tvl_move'];
@@ -37,31 +38,6 @@ function anomalyScores(forest: IsolationForest, m: FeatureMatrix): Float64Array 
   const s = forest.scoreSamples(m);
   for (let i = 0; i < s.length; i++) s[i] = -s[i]!;
   return s;
-}
-
-/** The scored rows through the policy hour by hour (as bench:detect's runPolicy), the rules reading `ruleInputs(features)`. */
-function runPolicy(rows: MartRows, scores: Float64Array, policy: AlertPolicy, ruleInputs: (f: Features) => Features): AlertRecord[] {
-  const all = FEATURE_NAMES.length;
-  const out: AlertRecord[] = [];
-  let state: EpisodeState = new Map();
-  let i = 0;
-  while (i < rows.length) {
-    const hour = rows.hour[i]!;
-    const batch: ScoredPoolHour[] = [];
-    const keys: string[] = [];
-    for (; i < rows.length && rows.hour[i] === hour; i++) {
-      const features: Features = {};
-      for (let c = 0; c < all; c++) features[FEATURE_NAMES[c]!] = rows.features[i * all + c]!;
-      batch.push({ source: rows.source[i]!, dex: rows.dex[i]!, chain: rows.chain[i]!, pool_id: rows.pool[i]!, hour_ts: new Date(hour * 1000).toISOString(), history_hours: rows.historyHours[i]!, is_warm: rows.isWarm[i] === 1, is_data_error: rows.errorNow[i] === 1, score: scores[i]!, features: ruleInputs(features) });
-      keys.push(`${rows.source[i]!}/${rows.pool[i]!}`);
-    }
-    const decided = decideHour(batch, policy, state);
-    state = decided.state;
-    decided.decisions.forEach((d, k) => {
-      if (d.alert_type !== null) out.push({ pool: keys[k]!, hour, type: d.alert_type, post: d.post });
-    });
-  }
-  return out;
 }
 
 async function main(): Promise<void> {
@@ -89,7 +65,7 @@ async function main(): Promise<void> {
           const policy = defaultPolicy(trainScores, { spikeConfirmThreshold: thresholdForRate(trainScores, rate) });
           const key = `${forestName}; spikes confirmed at ${(rate * 100).toFixed(1)} %; ${rulesName}`;
           const run = runs.get(key) ?? { evaluations: [], windows: [] };
-          run.evaluations.push(evaluateAlerts(data.events, runPolicy(data.score, scores, policy, ruleInputs), window));
+          run.evaluations.push(evaluateAlerts(data.events, replayPolicy(data.score, scores, policy, FEATURE_NAMES, ruleInputs), window));
           run.windows.push(window);
           runs.set(key, run);
         }
@@ -106,4 +82,4 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-void main();
+void runCli(main);

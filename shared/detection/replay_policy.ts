@@ -55,8 +55,17 @@ export interface ReplayRows {
   readonly length: number;
 }
 
-/** Replays rows sorted by hour (with their anomaly scores) through the policy; returns the alerts. */
-export function replayPolicy(rows: ReplayRows, scores: ArrayLike<number>, policy: AlertPolicy, featureNames: readonly string[] = FEATURE_NAMES): AlertRecord[] {
+/**
+ * Replays rows sorted by hour (with their anomaly scores) through the policy; returns the alerts.
+ * `ruleInputs` changes what the policy's rules read (the benchmark's ablations); default as stored.
+ */
+export function replayPolicy(
+  rows: ReplayRows,
+  scores: ArrayLike<number>,
+  policy: AlertPolicy,
+  featureNames: readonly string[] = FEATURE_NAMES,
+  ruleInputs: (features: Record<string, number>) => Record<string, number> = (f) => f,
+): AlertRecord[] {
   const F = featureNames.length;
   const replay = new PolicyReplay(policy);
   let i = 0;
@@ -68,7 +77,7 @@ export function replayPolicy(rows: ReplayRows, scores: ArrayLike<number>, policy
     for (; i < rows.length && rows.hour[i] === hour; i++) {
       const features: Record<string, number> = {};
       for (let c = 0; c < F; c++) features[featureNames[c]!] = rows.features[i * F + c]!;
-      batch.push({ source: rows.source[i]!, dex: rows.dex[i]!, chain: rows.chain[i]!, pool_id: rows.pool[i]!, hour_ts: hourTs, history_hours: rows.historyHours[i]!, is_warm: rows.isWarm[i] === 1, is_data_error: rows.errorNow[i] === 1, score: scores[i]!, features });
+      batch.push({ source: rows.source[i]!, dex: rows.dex[i]!, chain: rows.chain[i]!, pool_id: rows.pool[i]!, hour_ts: hourTs, history_hours: rows.historyHours[i]!, is_warm: rows.isWarm[i] === 1, is_data_error: rows.errorNow[i] === 1, score: scores[i]!, features: ruleInputs(features) });
       keys.push(`${rows.source[i]!}/${rows.pool[i]!}`);
     }
     replay.decide(batch, keys);

@@ -52,13 +52,7 @@ export function parseTruthFile(text: string, label: string): TruthFile {
  * case); events of other subgraph kinds are counted as ignored.
  */
 export function truthEvents(truth: TruthFile, sources: readonly { readonly id: string; readonly kind: string }[]): { events: TruthEvent[]; ignored: number } {
-  const sourceOf = new Map(sources.map((s) => [s.kind, s.id]));
-  const events: TruthEvent[] = [];
-  for (const a of truth.anomalies) {
-    const source = sourceOf.get(a.subgraph);
-    if (source === undefined) continue;
-    events.push({ pool: truthPoolKey(source, a.pool), type: a.origin === 'abandonment' ? 'abandonment' : a.type, hours: a.hours });
-  }
+  const events = eventsOf(truth, Object.fromEntries(sources.map((s) => [s.kind, s.id])), true);
   return { events, ignored: truth.anomalies.length - events.length };
 }
 
@@ -78,8 +72,13 @@ export function truthEventsFromFile(json: unknown, sourceOfSubgraph: Readonly<Re
     const issue = parsed.error.issues[0]!;
     throw new InvalidInputError(`truth file field '${issue.path.join('.')}': ${issue.message}`);
   }
+  return eventsOf(parsed.data, sourceOfSubgraph, ignoreUnknown);
+}
+
+/** The anomalies of the subgraphs a source is known for, as events keyed by `truthPoolKey`. */
+function eventsOf(truth: TruthFile, sourceOfSubgraph: Readonly<Record<string, string>>, ignoreUnknown: boolean): TruthEvent[] {
   const events: TruthEvent[] = [];
-  for (const a of parsed.data.anomalies) {
+  for (const a of truth.anomalies) {
     const source = sourceOfSubgraph[a.subgraph];
     if (source === undefined) {
       if (ignoreUnknown) continue;
