@@ -255,8 +255,11 @@ async function runTable(warehouse: Warehouse, t: Table, options: RunOptions): Pr
   return incremental ? 'incremental' : 'full';
 }
 
-/** Runs script blocks statement by statement; each DECLARE is evaluated once and bound as a literal. */
-async function runScript(warehouse: Warehouse, blocks: readonly string[], bound: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+/**
+ * Runs script blocks statement by statement; each DECLARE is evaluated once and bound as a literal.
+ * Exported so a test can run one table's post-operations (its checks) over rows built to break them.
+ */
+export async function runScript(warehouse: Warehouse, blocks: readonly string[], bound: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const vars = new Map(bound);
   for (const statement of blocks.flatMap(splitStatements)) {
     const declaration = parseDeclaration(statement);

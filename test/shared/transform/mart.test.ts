@@ -12,7 +12,8 @@ import { writeHour } from '../../../shared/raw/write_hour';
 import { localSources } from '../../../shared/config/sources';
 import { LocalFolderStore } from '../../../shared/storage/local_folder_store';
 import { ensureLocalRawView } from '../../../shared/transform/local_raw_view';
-import { compileDataform, runAssertions, runCompiledProject, type CompiledProject } from '../../../shared/transform/run_dataform_locally';
+import { compileDataform, runAssertions, runCompiledProject, runScript, type CompiledProject } from '../../../shared/transform/run_dataform_locally';
+import { typedLiteral } from '../../../shared/transform/sql_script';
 import { DuckDbWarehouse } from '../../../shared/warehouse/duckdb_warehouse';
 import { expectGolden } from '../../helpers/golden';
 
@@ -193,16 +194,37 @@ test('data-quality flags mark the suspect rows instead of dropping them', () => 
 });
 
 describe('each assertion fails on data built to break it', () => {
-  test('a duplicated staging key', async () => {
-    await wh.query('INSERT INTO `dex_anomaly.stg_pool_hour` SELECT * FROM `dex_anomaly.stg_pool_hour` LIMIT 1');
-    expect((await runAssertions(wh, compiled)).map((f) => f.name)).toEqual(['dex_anomaly_stg_pool_hour_assertions_uniqueKey_0']);
+  // The checks run in each table's post-operations over the hours the run wrote; here they run over
+  // rows broken after the build, with the run's window bound as the runner binds it.
+  const ts = (h: number) => typedLiteral('TIMESTAMP', new Date((H0 + h * 3600) * 1000).toISOString());
+  const postOps = async (table: string, vars: Record<string, string>) => {
+    await runScript(wh, compiled.tables.find((t) => t.target.name === table)!.incrementalPostOps, new Map(Object.entries(vars)));
+    return runAssertions(wh, compiled);
+  };
+
+  test('a duplicated staging key, in the hours the run staged', async () => {
+    await wh.query("INSERT INTO `dex_anomaly.stg_pool_hour` SELECT * FROM `dex_anomaly.stg_pool_hour` WHERE pool_id = '0xcccc' AND hour_ts = TIMESTAMP_SECONDS(@t)", { t: H0 + 40 * 3600 });
+    // A run that staged other hours does not look at hour 40: it was checked when it was written.
+    expect(await postOps('stg_pool_hour', { stg_hours_from: ts(41), stg_hours_to: ts(45), stg_loaded_through: ts(HOURS) })).toEqual([]);
+    const failed = await postOps('stg_pool_hour', { stg_hours_from: ts(38), stg_hours_to: ts(42), stg_loaded_through: ts(HOURS) });
+    expect(failed.map((f) => [f.name, f.rows])).toEqual([['assert_keys_unique', 1]]);
+    expect(failed[0]!.sample[0]).toMatchObject({ table_name: 'stg_pool_hour', check_name: 'duplicate_key', pool_id: '0xcccc', hour_ts: new Date((H0 + 40 * 3600) * 1000).toISOString(), detail: '2 rows share source, pool_id and hour_ts' });
+    // The next run over those hours rewrites them, and its findings replace the old ones.
     await runCompiledProject(wh, compiled, { fullRefresh: true });
+    expect(await runAssertions(wh, compiled)).toEqual([]);
   });
 
-  test('a null key in the mart', async () => {
-    await wh.query("UPDATE `dex_anomaly.mart_pool_features_labeled` SET pool_id = NULL WHERE pool_id = '0xcccc' AND history_hours = 3");
-    expect((await runAssertions(wh, compiled)).map((f) => f.name)).toEqual(['dex_anomaly_mart_pool_features_labeled_assertions_rowConditions']);
+  test('a null key, a null label and a non-finite feature in the mart', async () => {
+    await wh.query("UPDATE `dex_anomaly.mart_pool_features_labeled` SET pool_id = NULL WHERE pool_id = '0xcccc' AND history_hours = 50");
+    await wh.query(`UPDATE \`dex_anomaly.mart_pool_features_labeled\` SET y = NULL, ${FEATURE_NAMES[1]!} = 'inf'::DOUBLE WHERE pool_id = '0xdddd' AND history_hours = 60`);
+    const failed = await postOps('mart_pool_features_labeled', { mart_rebuild_from: ts(45), mart_loaded_through: ts(HOURS) });
+    expect(failed.map((f) => [f.name, f.rows])).toEqual([['assert_features_finite', 2]]);
+    expect(failed[0]!.sample.map((r) => [r.pool_id, r.detail]).sort()).toEqual([
+      [null, 'pool_id is null'],
+      ['0xdddd', `y is null; ${FEATURE_NAMES[1]!} is not finite`],
+    ]);
     await runCompiledProject(wh, compiled, { fullRefresh: true });
+    expect(await runAssertions(wh, compiled)).toEqual([]);
   });
 
   test('a stale newest hour: more than freshness_max_hours (6) before the reference', async () => {
@@ -229,7 +251,7 @@ describe('single sources of truth', () => {
     expect(RAW_COLUMNS.map((c) => c.name)).toEqual(Object.keys(rawPoolHourSchema.shape));
   });
 
-  test.each(['stg_pool_hour', 'mart_pool_features_labeled', 'assert_freshness', 'transform_watermarks'])('compiled SQL of %s matches its golden file (npm run goldens:update rewrites)', (name) => {
+  test.each(['stg_pool_hour', 'mart_pool_features_labeled', 'assert_freshness', 'assert_features_finite', 'assert_keys_unique', 'assert_stg_numbers_parsed', 'transform_watermarks', 'transform_violations'])('compiled SQL of %s matches its golden file (npm run goldens:update rewrites)', (name) => {
     const action = [...compiled.tables, ...compiled.assertions].find((a) => a.target.name === name);
     const operation = compiled.operations.find((o) => o.target.name === name);
     const script = (parts: readonly string[]) => `${parts.map((p) => p.trim()).filter((p) => p !== '').join('\n;\n')}\n`;
