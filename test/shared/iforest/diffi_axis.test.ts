@@ -1,5 +1,5 @@
 import { explainDiffi, IsolationForest, matrixFromArrays } from '../../../shared/iforest';
-import { diffiImportances, scoreAndExplain } from '../../../shared/iforest/diffi_axis';
+import { diffiImportances, float32AtMost, scoreAndExplain } from '../../../shared/iforest/diffi_axis';
 import { Rng } from '../../../shared/rng';
 import { trainedForest } from '../../helpers/serve_model';
 
@@ -37,3 +37,55 @@ test.each([
   expect(Array.from(importance)).toEqual(Array.from(diffiImportances(forest.model, matrix)));
   expect(new Set(scoreSamples).size).toBeGreaterThan(forest.model.params.maxSamplesUsed > 1 ? 10 : 0);
 });
+
+test.each([0.1, -0.1, 0.3, -0.3, 1e-50, -1e-50, 3.5e38, -3.5e38, Infinity, -Infinity, 0, 1.5])('float32AtMost(%p) is the largest float32 not above it', (t) => {
+  const down = float32AtMost(t);
+  expect(Math.fround(down)).toBe(down);
+  expect(down <= t).toBe(true);
+  // The next float32 up is above t (or t is itself a float32).
+  if (down !== t) expect(nextFloat32Up(down) > t).toBe(true);
+  else expect(Math.fround(t)).toBe(t);
+});
+
+test('float32AtMost rounds down where rounding to nearest goes up', () => {
+  // fround(0.1) is above 0.1, fround(-0.1) below -0.1... each case checked against the rule.
+  expect(float32AtMost(0.1)).toBe(nextFloat32Down(Math.fround(0.1)));
+  expect(float32AtMost(-0.3)).toBe(Math.fround(-0.3) <= -0.3 ? Math.fround(-0.3) : nextFloat32Down(Math.fround(-0.3)));
+  expect(float32AtMost(3.5e38)).toBe(3.4028234663852886e38);
+  expect(float32AtMost(-1e-50)).toBe(-1.401298464324817e-45);
+  expect(float32AtMost(1e-50)).toBe(0);
+});
+
+test('rows on either side of every root threshold, at float32 precision, take the same branches as the float64 thresholds', () => {
+  const forest = trainedForest(NAMES, 3);
+  const f = forest.model.forest;
+  const edge: number[][] = [];
+  for (let t = 0; t < f.nodeOffsets.length - 1; t++) {
+    const root = f.nodeOffsets[t]!;
+    if (f.left[root] === -1) continue;
+    const threshold = f.threshold[root]!;
+    const at = float32AtMost(threshold);
+    for (const v of [at, nextFloat32Up(at)]) edge.push(NAMES.map((_, c) => (c === f.feature[root] ? v : 0.25)));
+  }
+  expect(edge.length).toBeGreaterThanOrEqual(50);
+  // The rounding matters: float64 thresholds between two float32 values.
+  expect(Array.from(f.threshold).filter((t, i) => f.left[i] !== -1 && Math.fround(t) !== t).length).toBeGreaterThan(100);
+  expect(edge.some((row) => row.some((v) => v !== 0.25 && v !== Math.fround(v)))).toBe(false);
+  const matrix = matrixFromArrays(NAMES, edge);
+  const { scoreSamples, importance } = scoreAndExplain(forest, matrix);
+  expect(Array.from(scoreSamples)).toEqual(Array.from(forest.scoreSamples(matrix)));
+  expect(Array.from(importance)).toEqual(Array.from(explainDiffi(forest.model, matrix)));
+});
+
+function nextFloat32Down(v: number): number {
+  return -nextFloat32Up(-v);
+}
+
+function nextFloat32Up(v: number): number {
+  const f = new Float32Array([v]);
+  const i = new Int32Array(f.buffer);
+  if (v === 0) i[0] = 1;
+  else if (v > 0) i[0]!++;
+  else i[0]!--;
+  return f[0]!;
+}
