@@ -8,7 +8,7 @@ import { apiKeyChecker } from '../../shared/serve/api_key';
 import { modelFileLoader } from '../../shared/serve/model_file_loader';
 import { registryModelLoader } from '../../shared/serve/registry_model_loader';
 import { refreshingModelSource, type ModelLoader } from '../../shared/serve/model_source';
-import { createServeApi, type ServeRequest } from '../../shared/serve/serve_api';
+import { createServeApi, type ServeApi, type ServeRequest } from '../../shared/serve/serve_api';
 import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
 import { openObjectStore } from '../../shared/storage/open_store';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
@@ -80,7 +80,8 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
         });
 
   const keySecret = e.SERVE_API_KEY_SECRET;
-  let api: Promise<ReturnType<typeof createServeApi>> | undefined;
+  let api: Promise<ServeApi> | undefined;
+  let apiReady: ServeApi | undefined;
   const apiOnce = () =>
     (api ??= (async () => {
       let checkApiKey: ((presented: string | undefined) => boolean) | undefined;
@@ -88,14 +89,19 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
         const secrets = overrides.secrets ?? (await openSecrets(e.SECRETS_BACKEND ?? 'env', e.GOOGLE_CLOUD_PROJECT, env));
         checkApiKey = apiKeyChecker(await secrets.get(keySecret));
       }
-      return createServeApi({ models, storedScores, checkApiKey, maxBodyBytes: e.SERVE_MAX_BODY_BYTES });
+      return (apiReady = createServeApi({ models, storedScores, checkApiKey, maxBodyBytes: e.SERVE_MAX_BODY_BYTES }));
     })().catch((err: unknown) => {
       api = undefined;
       throw err;
     }));
   void apiOnce().catch(() => undefined);
 
-  return httpFunction('serve', async (req) => (await apiOnce())(serveRequestOf(req)), { logger, projectId: isCloudRuntime(env) ? e.GOOGLE_CLOUD_PROJECT : undefined, clock });
+  // Once the API is set up, a request goes to it directly: no promise of its own on the hot path.
+  return httpFunction('serve', (req) => (apiReady ? Promise.resolve(apiReady(serveRequestOf(req))) : apiOnce().then((ready) => ready(serveRequestOf(req)))), {
+    logger,
+    projectId: isCloudRuntime(env) ? e.GOOGLE_CLOUD_PROJECT : undefined,
+    clock,
+  });
 }
 
 /** The parts of a Functions Framework request the serve API reads. */
