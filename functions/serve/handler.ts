@@ -5,6 +5,7 @@ import { jsonLogger, type Logger } from '../../shared/logging';
 import { openSecrets } from '../../shared/secrets/open_secrets';
 import type { Secrets } from '../../shared/secrets/secrets';
 import { apiKeyChecker } from '../../shared/serve/api_key';
+import { batchedLineWriter } from '../../shared/serve/batched_lines';
 import { modelFileLoader } from '../../shared/serve/model_file_loader';
 import { registryModelLoader } from '../../shared/serve/registry_model_loader';
 import { refreshingModelSource, type ModelLoader } from '../../shared/serve/model_source';
@@ -36,6 +37,9 @@ export const serveEnvSchema = z.object({
   SERVE_MAX_BODY_BYTES: count(1024, 32 * 1024 * 1024, 8 * 1024 * 1024),
 });
 
+/** The function's log lines: one write per turn of the event loop, not one per request. */
+const stdoutLines = batchedLineWriter((text) => process.stdout.write(text));
+
 export interface ServeFunctionOverrides {
   readonly logger?: Logger;
   readonly clock?: () => number;
@@ -51,7 +55,7 @@ export interface ServeFunctionOverrides {
  */
 export function createServeFunction(env: Env, overrides: ServeFunctionOverrides = {}): (req: Request, res: Response) => Promise<void> {
   const e = parseEnv(serveEnvSchema, env);
-  const logger = overrides.logger ?? jsonLogger(undefined, { component: 'serve' });
+  const logger = overrides.logger ?? jsonLogger(stdoutLines.writeLine, { component: 'serve' });
   const clock = overrides.clock ?? Date.now;
   const models = refreshingModelSource(overrides.modelLoader ?? (e.SERVE_MODEL_KEY ? modelFileLoader(openObjectStore(e.DATA_STORE_URL), e.SERVE_MODEL_KEY) : registryModelLoader(openObjectStore(e.DATA_STORE_URL), e.MODEL_NAME)), {
     checkEverySeconds: e.SERVE_MODEL_CHECK_SECONDS,

@@ -52,6 +52,8 @@ interface PackedAxisForest {
   readonly i32: Int32Array;
   readonly f64: Float64Array;
   readonly roots: Int32Array;
+  /** explainDiffi's weight 1/depth - 1/heightLimit of a path of each depth (the same expression, so the same bits). */
+  readonly weights: Float64Array;
   /** Scratch of one walk (the columns on the path, the row cast to float32, the sums per column). */
   readonly path: Int32Array;
   readonly x: Float32Array;
@@ -93,7 +95,10 @@ function packAxisForest(model: IsolationForestModel): PackedAxisForest {
     }
   }
   const cols = model.featureNames.length;
-  return { f32, i32, f64, roots, path: new Int32Array(maxLeafDepth(f) + 1), x: new Float32Array(cols), importance: new Float64Array(cols), counts: new Float64Array(cols) };
+  const maxDepth = maxLeafDepth(f);
+  const weights = new Float64Array(maxDepth + 1);
+  for (let depth = 1; depth <= maxDepth; depth++) weights[depth] = 1 / depth - 1 / model.params.heightLimit;
+  return { f32, i32, f64, roots, weights, path: new Int32Array(maxDepth + 1), x: new Float32Array(cols), importance: new Float64Array(cols), counts: new Float64Array(cols) };
 }
 
 const bits = new Float32Array(1);
@@ -114,7 +119,7 @@ export function float32AtMost(t: number): number {
 
 /** The DIFFI walk of an axis-parallel forest; fills `pathSums` (per row, summed in tree order) when given. */
 function walkAxis(model: IsolationForestModel, matrix: FeatureMatrix, pathSums: Float64Array | undefined): Float64Array {
-  const { f32, i32, f64, roots, path, x, importance, counts } = packedForest(model);
+  const { f32, i32, f64, roots, weights, path, x, importance, counts } = packedForest(model);
   const trees = roots.length;
   const cols = model.featureNames.length;
   const hMax = model.params.heightLimit;
@@ -131,12 +136,14 @@ function walkAxis(model: IsolationForestModel, matrix: FeatureMatrix, pathSums: 
       let column = i32[4 * i + 1]!;
       while (column >= 0) {
         path[depth++] = column;
-        i = x[column]! <= f32[4 * i]! ? i32[4 * i + 2]! : i32[4 * i + 3]!;
+        // Branch-free: the comparison, as 0 or 1, picks the left or right child's slot (a
+        // data-dependent branch would be mispredicted about every other step).
+        i = i32[4 * i + 2 + (((x[column]! > f32[4 * i]!) as unknown as number) | 0)]!;
         column = i32[4 * i + 1]!;
       }
       sum += f64[2 * i + 1]!;
       if (depth === 0 || hMax === 0) continue;
-      const weight = 1 / depth - 1 / hMax;
+      const weight = weights[depth]!;
       for (let k = 0; k < depth; k++) {
         importance[path[k]!]! += weight;
         counts[path[k]!]! += 1;
