@@ -1,9 +1,13 @@
+import { completeDiffiForest, walkComplete, type CompleteDiffiForest } from './diffi_complete';
 import { explainDiffi } from './explain_diffi';
 import { assertMatrixMatches, type FeatureMatrix } from './feature_matrix';
 import { leafPathLengths, maxLeafDepth, treeCount } from './forest_arrays';
 import type { IsolationForest } from './isolation_forest';
 import type { IsolationForestModel } from './model';
+import { float32AtMost } from './float32_at_most';
 import { averagePathLength } from './path_length';
+
+export { float32AtMost } from './float32_at_most';
 
 /**
  * Local DIFFI importances, the same numbers as explainDiffi (same operations in the same order),
@@ -101,24 +105,41 @@ function packAxisForest(model: IsolationForestModel): PackedAxisForest {
   return { f32, i32, f64, roots, weights, path: new Int32Array(maxDepth + 1), x: new Float32Array(cols), importance: new Float64Array(cols), counts: new Float64Array(cols) };
 }
 
-const bits = new Float32Array(1);
-const bitsInt = new Int32Array(bits.buffer);
-/** The negative float32 nearest to zero. */
-const MINUS_MIN_FLOAT32 = -1.401298464324817e-45;
+/** How an axis-parallel forest is walked: complete trees when shallow enough, else linked records. */
+export type DiffiLayout = 'complete' | 'packed';
 
-/** The largest float32 not above t (t is not NaN): Math.fround rounds to nearest, maybe up. */
-export function float32AtMost(t: number): number {
-  const nearest = Math.fround(t);
-  if (nearest <= t) return nearest;
-  if (nearest === 0) return MINUS_MIN_FLOAT32;
-  // One float32 toward -Infinity: the bit pattern down when positive, up (in magnitude) when negative.
-  bits[0] = nearest;
-  bitsInt[0] = bitsInt[0]! + (nearest > 0 ? -1 : 1);
-  return bits[0];
+const completeForests = new WeakMap<IsolationForestModel, CompleteDiffiForest | null>();
+
+function completeForest(model: IsolationForestModel): CompleteDiffiForest | undefined {
+  let complete = completeForests.get(model);
+  if (complete === undefined) completeForests.set(model, (complete = completeDiffiForest(model) ?? null));
+  return complete ?? undefined;
+}
+
+/**
+ * Builds the walk's layout of a model ahead of its first request (at model load), so that request
+ * does not pay for it. Extended forests need none.
+ */
+export function prepareDiffiWalk(model: IsolationForestModel): DiffiLayout | undefined {
+  if (model.forest.kind !== 'axis-parallel') return undefined;
+  if (completeForest(model)) return 'complete';
+  packedForest(model);
+  return 'packed';
 }
 
 /** The DIFFI walk of an axis-parallel forest; fills `pathSums` (per row, summed in tree order) when given. */
-function walkAxis(model: IsolationForestModel, matrix: FeatureMatrix, pathSums: Float64Array | undefined): Float64Array {
+export function walkAxis(model: IsolationForestModel, matrix: FeatureMatrix, pathSums: Float64Array | undefined, layout?: DiffiLayout): Float64Array {
+  const complete = layout === 'packed' ? undefined : completeForest(model);
+  if (complete) {
+    const out = new Float64Array(matrix.rows * model.featureNames.length);
+    walkComplete(complete, matrix.values, matrix.rows, model.featureNames.length, pathSums, out);
+    return out;
+  }
+  if (layout === 'complete') throw new Error('this forest is too deep for the complete layout');
+  return walkPacked(model, matrix, pathSums);
+}
+
+function walkPacked(model: IsolationForestModel, matrix: FeatureMatrix, pathSums: Float64Array | undefined): Float64Array {
   const { f32, i32, f64, roots, weights, path, x, importance, counts } = packedForest(model);
   const trees = roots.length;
   const cols = model.featureNames.length;

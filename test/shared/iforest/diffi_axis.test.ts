@@ -1,5 +1,7 @@
 import { explainDiffi, IsolationForest, matrixFromArrays } from '../../../shared/iforest';
-import { diffiImportances, float32AtMost, scoreAndExplain } from '../../../shared/iforest/diffi_axis';
+import { diffiImportances, float32AtMost, prepareDiffiWalk, scoreAndExplain, walkAxis } from '../../../shared/iforest/diffi_axis';
+import { MAX_COMPLETE_DIFFI_DEPTH } from '../../../shared/iforest/diffi_complete';
+import { maxLeafDepth } from '../../../shared/iforest/forest_arrays';
 import { Rng } from '../../../shared/rng';
 import { trainedForest } from '../../helpers/serve_model';
 
@@ -89,3 +91,42 @@ function nextFloat32Up(v: number): number {
   else i[0]!--;
   return f[0]!;
 }
+
+test.each([
+  ['50 trees', () => trainedForest(NAMES, 3)],
+  ['10 trees (not a multiple of the four walked at once)', () => IsolationForest.fit(matrixFromArrays(NAMES, rows(500, 9)), { seed: 4, nEstimators: 10 })],
+  ['one-row subsamples (every tree a lone leaf)', () => IsolationForest.fit(matrixFromArrays(NAMES, rows(50, 8)), { seed: 2, nEstimators: 10, maxSamples: 1 })],
+  ['deeper than the complete layout allows', () => IsolationForest.fit(matrixFromArrays(NAMES, rows(6000, 10)), { seed: 5, nEstimators: 6, maxSamples: 6000 })],
+])('%s: the complete and the packed walks give explainDiffi and the same path sums, bit for bit', (name, make) => {
+  const forest = make();
+  const matrix = matrixFromArrays(NAMES, rows(200, 11));
+  const expected = Array.from(explainDiffi(forest.model, matrix));
+  const layout = prepareDiffiWalk(forest.model);
+  expect(layout).toBe(name.startsWith('deeper') ? 'packed' : 'complete');
+  const packedSums = new Float64Array(matrix.rows);
+  expect(Array.from(walkAxis(forest.model, matrix, packedSums, 'packed'))).toEqual(expected);
+  if (layout === 'complete') {
+    const completeSums = new Float64Array(matrix.rows);
+    expect(Array.from(walkAxis(forest.model, matrix, completeSums, 'complete'))).toEqual(expected);
+    expect(Array.from(completeSums)).toEqual(Array.from(packedSums));
+  } else {
+    expect(maxLeafDepth(forest.model.forest)).toBeGreaterThan(MAX_COMPLETE_DIFFI_DEPTH);
+    expect(() => walkAxis(forest.model, matrix, undefined, 'complete')).toThrow('too deep');
+  }
+  const { scoreSamples } = scoreAndExplain(forest, matrix);
+  expect(Array.from(scoreSamples)).toEqual(Array.from(forest.scoreSamples(matrix)));
+});
+
+test('the edge rows around float32-rounded thresholds also agree on the packed walk', () => {
+  const forest = trainedForest(NAMES, 3);
+  const f = forest.model.forest;
+  const edge: number[][] = [];
+  for (let i = 0; i < f.left.length; i++) {
+    if (f.left[i] === -1) continue;
+    const at = float32AtMost(f.threshold[i]!);
+    for (const v of [at, nextFloat32Up(at)]) edge.push(NAMES.map((_, c) => (c === f.feature[i] ? v : 0)));
+  }
+  const matrix = matrixFromArrays(NAMES, edge);
+  expect(Array.from(walkAxis(forest.model, matrix, undefined, 'packed'))).toEqual(Array.from(explainDiffi(forest.model, matrix)));
+  expect(Array.from(walkAxis(forest.model, matrix, undefined, 'complete'))).toEqual(Array.from(explainDiffi(forest.model, matrix)));
+});
