@@ -117,9 +117,15 @@ function serveRequestOf(req: Request): ServeRequest {
     get query(): unknown {
       return req.query;
     },
-    contentType: req.get('content-type'),
-    apiKey: req.get('x-api-key'),
-    bodyBytes: req.rawBody?.length ?? Number(req.get('content-length') ?? 0),
+    // req.get(name) reads req.headers[name] (lower-case) for these names, through two more calls.
+    contentType: req.headers['content-type'],
+    apiKey: headerValue(req.headers['x-api-key']),
+    bodyBytes: req.rawBody?.length ?? Number(req.headers['content-length'] ?? 0),
     body: req.body as unknown,
   };
+}
+
+/** A custom header Node received several times arrives joined with ", " as one string; kept as is. */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
