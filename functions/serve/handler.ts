@@ -7,7 +7,7 @@ import type { Secrets } from '../../shared/secrets/secrets';
 import { apiKeyChecker } from '../../shared/serve/api_key';
 import { batchedLineWriter } from '../../shared/serve/batched_lines';
 import { modelFileLoader } from '../../shared/serve/model_file_loader';
-import { registryModelLoader } from '../../shared/serve/registry_model_loader';
+import { lazyModelLoader } from '../../shared/serve/lazy_model_loader';
 import { refreshingModelSource, type ModelLoader } from '../../shared/serve/model_source';
 import { createServeApi, type ServeApi, type ServeRequest } from '../../shared/serve/serve_api';
 import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
@@ -57,7 +57,14 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
   const e = parseEnv(serveEnvSchema, env);
   const logger = overrides.logger ?? jsonLogger(stdoutLines.writeLine, { component: 'serve' });
   const clock = overrides.clock ?? Date.now;
-  const models = refreshingModelSource(overrides.modelLoader ?? (e.SERVE_MODEL_KEY ? modelFileLoader(openObjectStore(e.DATA_STORE_URL), e.SERVE_MODEL_KEY) : registryModelLoader(openObjectStore(e.DATA_STORE_URL), e.MODEL_NAME)), {
+  const store = openObjectStore(e.DATA_STORE_URL);
+  const modelName = e.MODEL_NAME;
+  const loader =
+    overrides.modelLoader ??
+    (e.SERVE_MODEL_KEY !== undefined
+      ? modelFileLoader(store, e.SERVE_MODEL_KEY)
+      : lazyModelLoader(() => import('../../shared/serve/registry_model_loader').then((m) => m.registryModelLoader(store, modelName))));
+  const models = refreshingModelSource(loader, {
     checkEverySeconds: e.SERVE_MODEL_CHECK_SECONDS,
     clock,
     logger,

@@ -1,5 +1,6 @@
 import { NotReadyError } from '../errors';
-import { parseModelFile, prepareDiffiWalk } from '../iforest';
+import { prepareDiffiWalk } from '../iforest/diffi_axis';
+import { parseModelFile } from '../iforest/model_file';
 import type { ObjectStore } from '../storage/object_store';
 import type { LoadedModel, ModelLoader } from './model_source';
 

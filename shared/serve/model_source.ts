@@ -1,5 +1,5 @@
 import { NotReadyError } from '../errors';
-import type { IsolationForest } from '../iforest';
+import type { IsolationForest } from '../iforest/isolation_forest';
 import type { Logger } from '../logging';
 
 /** The model a request is scored with, and what the response says about it. */

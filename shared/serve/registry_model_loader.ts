@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ModelFileError, NotReadyError } from '../errors';
-import { parseModelFile, prepareDiffiWalk } from '../iforest';
+import { prepareDiffiWalk } from '../iforest/diffi_axis';
+import { parseModelFile } from '../iforest/model_file';
 import { openRegistry } from '../model_registry/registry';
 import type { ObjectStore } from '../storage/object_store';
 import type { LoadedModel, ModelLoader } from './model_source';

@@ -1,4 +1,7 @@
-import { scoreAndExplain, type FeatureMatrix } from '../iforest';
+// The files themselves, not '../iforest': its index also loads training and import code (and
+// their zod schemas), which a serving instance never runs, at cold start.
+import { scoreAndExplain } from '../iforest/diffi_axis';
+import type { FeatureMatrix } from '../iforest/feature_matrix';
 import type { LoadedModel } from './model_source';
 import type { ScoreRequest, ScoreResponse } from './score_schema';
 
