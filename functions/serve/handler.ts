@@ -5,10 +5,11 @@ import { jsonLogger, type Logger } from '../../shared/logging';
 import { openSecrets } from '../../shared/secrets/open_secrets';
 import type { Secrets } from '../../shared/secrets/secrets';
 import { apiKeyChecker } from '../../shared/serve/api_key';
+import { batchedLineWriter } from '../../shared/serve/batched_lines';
 import { modelFileLoader } from '../../shared/serve/model_file_loader';
-import { registryModelLoader } from '../../shared/serve/registry_model_loader';
+import { lazyModelLoader } from '../../shared/serve/lazy_model_loader';
 import { refreshingModelSource, type ModelLoader } from '../../shared/serve/model_source';
-import { createServeApi, type ServeRequest } from '../../shared/serve/serve_api';
+import { createServeApi, type ServeApi, type ServeRequest } from '../../shared/serve/serve_api';
 import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
 import { openObjectStore } from '../../shared/storage/open_store';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
@@ -36,6 +37,9 @@ export const serveEnvSchema = z.object({
   SERVE_MAX_BODY_BYTES: count(1024, 32 * 1024 * 1024, 8 * 1024 * 1024),
 });
 
+/** The function's log lines: one write per turn of the event loop, not one per request. */
+const stdoutLines = batchedLineWriter((text) => process.stdout.write(text));
+
 export interface ServeFunctionOverrides {
   readonly logger?: Logger;
   readonly clock?: () => number;
@@ -51,9 +55,16 @@ export interface ServeFunctionOverrides {
  */
 export function createServeFunction(env: Env, overrides: ServeFunctionOverrides = {}): (req: Request, res: Response) => Promise<void> {
   const e = parseEnv(serveEnvSchema, env);
-  const logger = overrides.logger ?? jsonLogger(undefined, { component: 'serve' });
+  const logger = overrides.logger ?? jsonLogger(stdoutLines.writeLine, { component: 'serve' });
   const clock = overrides.clock ?? Date.now;
-  const models = refreshingModelSource(overrides.modelLoader ?? (e.SERVE_MODEL_KEY ? modelFileLoader(openObjectStore(e.DATA_STORE_URL), e.SERVE_MODEL_KEY) : registryModelLoader(openObjectStore(e.DATA_STORE_URL), e.MODEL_NAME)), {
+  const store = openObjectStore(e.DATA_STORE_URL);
+  const modelName = e.MODEL_NAME;
+  const loader =
+    overrides.modelLoader ??
+    (e.SERVE_MODEL_KEY !== undefined
+      ? modelFileLoader(store, e.SERVE_MODEL_KEY)
+      : lazyModelLoader(() => import('../../shared/serve/registry_model_loader').then((m) => m.registryModelLoader(store, modelName))));
+  const models = refreshingModelSource(loader, {
     checkEverySeconds: e.SERVE_MODEL_CHECK_SECONDS,
     clock,
     logger,
@@ -80,7 +91,8 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
         });
 
   const keySecret = e.SERVE_API_KEY_SECRET;
-  let api: Promise<ReturnType<typeof createServeApi>> | undefined;
+  let api: Promise<ServeApi> | undefined;
+  let apiReady: ServeApi | undefined;
   const apiOnce = () =>
     (api ??= (async () => {
       let checkApiKey: ((presented: string | undefined) => boolean) | undefined;
@@ -88,14 +100,19 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
         const secrets = overrides.secrets ?? (await openSecrets(e.SECRETS_BACKEND ?? 'env', e.GOOGLE_CLOUD_PROJECT, env));
         checkApiKey = apiKeyChecker(await secrets.get(keySecret));
       }
-      return createServeApi({ models, storedScores, checkApiKey, maxBodyBytes: e.SERVE_MAX_BODY_BYTES });
+      return (apiReady = createServeApi({ models, storedScores, checkApiKey, maxBodyBytes: e.SERVE_MAX_BODY_BYTES }));
     })().catch((err: unknown) => {
       api = undefined;
       throw err;
     }));
   void apiOnce().catch(() => undefined);
 
-  return httpFunction('serve', async (req) => (await apiOnce())(serveRequestOf(req)), { logger, projectId: isCloudRuntime(env) ? e.GOOGLE_CLOUD_PROJECT : undefined, clock });
+  // Once the API is set up, a request goes to it directly: no promise of its own on the hot path.
+  return httpFunction('serve', (req) => (apiReady ? Promise.resolve(apiReady(serveRequestOf(req))) : apiOnce().then((ready) => ready(serveRequestOf(req)))), {
+    logger,
+    projectId: isCloudRuntime(env) ? e.GOOGLE_CLOUD_PROJECT : undefined,
+    clock,
+  });
 }
 
 /** The parts of a Functions Framework request the serve API reads. */
@@ -107,9 +124,15 @@ function serveRequestOf(req: Request): ServeRequest {
     get query(): unknown {
       return req.query;
     },
-    contentType: req.get('content-type'),
-    apiKey: req.get('x-api-key'),
-    bodyBytes: req.rawBody?.length ?? Number(req.get('content-length') ?? 0),
+    // req.get(name) reads req.headers[name] (lower-case) for these names, through two more calls.
+    contentType: req.headers['content-type'],
+    apiKey: headerValue(req.headers['x-api-key']),
+    bodyBytes: req.rawBody?.length ?? Number(req.headers['content-length'] ?? 0),
     body: req.body as unknown,
   };
+}
+
+/** A custom header Node received several times arrives joined with ", " as one string; kept as is. */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }

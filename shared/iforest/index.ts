@@ -6,6 +6,6 @@ export { matrixFromArrays, matrixFromRecords, positionalFeatureNames, type Featu
 export { serializeModel, parseModelFile, MODEL_FORMAT, MODEL_SCHEMA_VERSION } from './model_file';
 export { importSklearnForest } from './sklearn_import';
 export { explainDiffi } from './explain_diffi';
-export { diffiImportances, scoreAndExplain } from './diffi_axis';
+export { diffiImportances, prepareDiffiWalk, scoreAndExplain } from './diffi_axis';
 export { explainTreeShap, type ShapExplanation } from './explain_treeshap';
 export { rankFeatures, type FeatureContribution } from './rank_features';

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { parseOrThrow } from '../validation';
 import { z } from 'zod';
-import { canonicalJson } from '../canonical_json';
 import { ModelFileError } from '../errors';
 import type { ForestArrays } from './forest_arrays';
 import { IsolationForest } from './isolation_forest';
 import type { IsolationForestModel } from './model';
+import { canonicalJsonSha256 } from './model_checksum';
 import { decodeTypedArray, encodeTypedArray } from './typed_array_codec';
 
 export const MODEL_FORMAT = 'dex-anomaly/isolation-forest';
@@ -187,5 +186,5 @@ function decodeForest(env: Envelope): ForestArrays {
 }
 
 function checksumOf(unsigned: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(unsigned)).digest('hex')}`;
+  return `sha256:${canonicalJsonSha256(unsigned)}`;
 }

@@ -1,5 +1,6 @@
 import { NotReadyError } from '../errors';
-import { parseModelFile } from '../iforest';
+import { prepareDiffiWalk } from '../iforest/diffi_axis';
+import { parseModelFile } from '../iforest/model_file';
 import type { ObjectStore } from '../storage/object_store';
 import type { LoadedModel, ModelLoader } from './model_source';
 
@@ -20,6 +21,8 @@ export function modelFileLoader(store: ObjectStore, key: string): ModelLoader {
       const object = await store.read(key);
       if (!object) throw new NotReadyError(`no model at ${store.url} ${key}`);
       const model = parseModelFile(object.data.toString('utf8'));
+      // Laid out for the DIFFI walk now, not on the first request.
+      prepareDiffiWalk(model.model);
       return { version: versionOf(object.generation), model, featureNames: model.featureNames, threshold: -model.model.offset };
     },
   };

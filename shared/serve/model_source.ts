@@ -1,5 +1,5 @@
 import { NotReadyError } from '../errors';
-import type { IsolationForest } from '../iforest';
+import type { IsolationForest } from '../iforest/isolation_forest';
 import type { Logger } from '../logging';
 
 /** The model a request is scored with, and what the response says about it. */
@@ -15,6 +15,11 @@ export interface LoadedModel {
 /** Where the serving model comes from: the cached production model. */
 export interface ModelSource {
   current(): Promise<LoadedModel>;
+  /**
+   * The model current() would give, when one is loaded already (undefined before the first load),
+   * without a promise: a request then needs none. Optional for sources that cannot tell.
+   */
+  loadedNow?(): LoadedModel | undefined;
 }
 
 /** What a model store must answer: which version is production now (cheap), and that version. */
@@ -35,6 +40,7 @@ export interface RefreshOptions {
 /** A ModelSource that tests can wait on: `idle()` resolves once no background check is running. */
 export interface RefreshingModelSource extends ModelSource {
   idle(): Promise<void>;
+  loadedNow(): LoadedModel | undefined;
 }
 
 /**
@@ -76,17 +82,25 @@ export function refreshingModelSource(loader: ModelLoader, options: RefreshOptio
     }
   };
 
+  const checkIfDue = (current: LoadedModel): void => {
+    const now = options.clock();
+    if (!background && now - lastCheck >= options.checkEverySeconds * 1000) {
+      lastCheck = now;
+      background = check(current).finally(() => {
+        background = undefined;
+      });
+    }
+  };
+
   return {
     current() {
       if (!loaded) return loadFirst();
-      const now = options.clock();
-      if (!background && now - lastCheck >= options.checkEverySeconds * 1000) {
-        lastCheck = now;
-        background = check(loaded).finally(() => {
-          background = undefined;
-        });
-      }
+      checkIfDue(loaded);
       return Promise.resolve(loaded);
+    },
+    loadedNow() {
+      if (loaded) checkIfDue(loaded);
+      return loaded;
     },
     async idle() {
       await background;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ModelFileError, NotReadyError } from '../errors';
-import { parseModelFile } from '../iforest';
+import { prepareDiffiWalk } from '../iforest/diffi_axis';
+import { parseModelFile } from '../iforest/model_file';
 import { openRegistry } from '../model_registry/registry';
 import type { ObjectStore } from '../storage/object_store';
 import type { LoadedModel, ModelLoader } from './model_source';
@@ -22,6 +23,8 @@ export function registryModelLoader(store: ObjectStore, modelName: string): Mode
       const stored = await registry.readVersion(version);
       if (createHash('sha256').update(stored.modelText).digest('hex') !== stored.metadata.modelSha256) throw new ModelFileError(`model ${modelName}/${version}: model.json does not match the SHA-256 in metadata.json`);
       const model = parseModelFile(stored.modelText);
+      // Laid out for the DIFFI walk now, not on the first request.
+      prepareDiffiWalk(model.model);
       return { version, model, featureNames: model.featureNames, threshold: stored.metadata.threshold.value };
     },
   };

@@ -5,7 +5,24 @@ import type { ErrorKind } from '../errors';
 export interface ServeAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** The body already written as JSON text (the hot path's own writer); sent as is when present. */
+  readonly bodyJson?: string;
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An answer whose body is JSON text already: the function sends the text, and `body` parses it
+ * only for a caller that reads the value (tests, in-process callers).
+ */
+export function jsonTextAnswer(status: number, bodyJson: string, headers?: Readonly<Record<string, string>>): ServeAnswer {
+  return {
+    status,
+    bodyJson,
+    get body(): unknown {
+      return JSON.parse(bodyJson) as unknown;
+    },
+    ...(headers ? { headers } : {}),
+  };
 }
 
 /** One offending place in a request: a dotted path and what is wrong there. */

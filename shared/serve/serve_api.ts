@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import type { LoadedModel, ModelSource } from './model_source';
 import { openApiDocument } from './openapi';
 import { wellFormedRows } from './score_fast_path';
-import { scoreRows } from './score_rows';
+import { scoreRows, scoreRowsJson } from './score_rows';
 import { scoreRequestSchema, storedScoreQuerySchema } from './score_schema';
-import { errorAnswer, invalidRequest, issuesOf, type ServeAnswer } from './serve_answer';
+import { errorAnswer, invalidRequest, issuesOf, jsonTextAnswer, type ServeAnswer } from './serve_answer';
 import type { StoredScores } from './stored_scores';
 
 /** An HTTP request as the serve API needs it, whatever server carried it. */
@@ -29,6 +29,9 @@ export interface ServeDeps {
   readonly maxBodyBytes: number;
 }
 
+/** Answers a request: at once when it needs no I/O (a scored POST with the model loaded). */
+export type ServeApi = (req: ServeRequest) => ServeAnswer | Promise<ServeAnswer>;
+
 /** Header carrying the version of the model that answered. */
 export const MODEL_VERSION_HEADER = 'x-model-version';
 
@@ -40,7 +43,7 @@ const OPEN_PATHS = new Set(['/healthz', '/openapi.json']);
  * caller's mistake is a 4xx with the JSON error body (404 path, 405 method, 401 key, 413 size,
  * 415 content type, 400 naming each offending path); a model not loaded yet is a 503.
  */
-export function createServeApi(deps: ServeDeps): (req: ServeRequest) => Promise<ServeAnswer> {
+export function createServeApi(deps: ServeDeps): ServeApi {
   const requestSchemas = new WeakMap<LoadedModel, z.ZodType<z.output<ReturnType<typeof scoreRequestSchema>>>>();
   const schemaFor = (loaded: LoadedModel) => {
     let schema = requestSchemas.get(loaded);
@@ -48,16 +51,30 @@ export function createServeApi(deps: ServeDeps): (req: ServeRequest) => Promise<
     return schema;
   };
 
-  const postScore = async (req: ServeRequest): Promise<ServeAnswer> => {
-    if (req.bodyBytes > deps.maxBodyBytes) return errorAnswer(413, 'invalid_input', `body of ${req.bodyBytes} bytes exceeds the limit of ${deps.maxBodyBytes} bytes; send fewer rows per request`);
-    if (mediaType(req.contentType) !== 'application/json') return errorAnswer(415, 'invalid_input', `content type must be application/json, got ${req.contentType ? `'${req.contentType}'` : 'none'}`);
-    const loaded = await deps.models.current();
-    const headers = { [MODEL_VERSION_HEADER]: loaded.version };
-    const rows = wellFormedRows(req.body, loaded.featureNames);
-    if (rows) return { status: 200, body: scoreRows(loaded, rows), headers };
-    const parsed = schemaFor(loaded).safeParse(req.body);
+  const versionHeaders = new WeakMap<LoadedModel, Readonly<Record<string, string>>>();
+  const headersFor = (loaded: LoadedModel) => {
+    let headers = versionHeaders.get(loaded);
+    if (!headers) versionHeaders.set(loaded, (headers = { [MODEL_VERSION_HEADER]: loaded.version }));
+    return headers;
+  };
+
+  const scoreWith = (loaded: LoadedModel, body: unknown): ServeAnswer => {
+    const headers = headersFor(loaded);
+    const rows = wellFormedRows(body, loaded.featureNames);
+    if (rows) return jsonTextAnswer(200, scoreRowsJson(loaded, rows), headers);
+    const parsed = schemaFor(loaded).safeParse(body);
     if (!parsed.success) return { ...invalidRequest('score request', issuesOf(parsed.error)), headers };
     return { status: 200, body: scoreRows(loaded, parsed.data.rows), headers };
+  };
+
+  // Not async: with the model loaded, a request is answered without creating a promise (each one
+  // costs an async-hook call and a GC-tracked destroy hook under the framework's domains).
+  const postScore = (req: ServeRequest): ServeAnswer | Promise<ServeAnswer> => {
+    if (req.bodyBytes > deps.maxBodyBytes) return errorAnswer(413, 'invalid_input', `body of ${req.bodyBytes} bytes exceeds the limit of ${deps.maxBodyBytes} bytes; send fewer rows per request`);
+    if (mediaType(req.contentType) !== 'application/json') return errorAnswer(415, 'invalid_input', `content type must be application/json, got ${req.contentType ? `'${req.contentType}'` : 'none'}`);
+    const loaded = deps.models.loadedNow?.();
+    if (loaded) return scoreWith(loaded, req.body);
+    return deps.models.current().then((model) => scoreWith(model, req.body));
   };
 
   const getScore = async (req: ServeRequest): Promise<ServeAnswer> => {
@@ -73,7 +90,14 @@ export function createServeApi(deps: ServeDeps): (req: ServeRequest) => Promise<
     return score ? { status: 200, body: { latest: score, alerts } } : errorAnswer(404, 'invalid_input', `no stored score for source '${source}', pool '${poolId}'`);
   };
 
-  return async (req) => {
+  const modelInfo = async (path: string): Promise<ServeAnswer> => {
+    const loaded = await deps.models.current();
+    const headers = headersFor(loaded);
+    if (path === '/healthz') return { status: 200, body: { status: 'ok', model_version: loaded.version }, headers };
+    return { status: 200, body: openApiDocument(loaded.featureNames, loaded.version, deps.checkApiKey !== undefined), headers };
+  };
+
+  return (req) => {
     const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
     const methods = ROUTES[path];
     if (!methods) return errorAnswer(404, 'invalid_input', `no such path '${truncate(path)}'; paths: ${Object.keys(ROUTES).join(', ')}`);
@@ -82,10 +106,7 @@ export function createServeApi(deps: ServeDeps): (req: ServeRequest) => Promise<
       return errorAnswer(401, 'invalid_input', req.apiKey === undefined ? 'missing x-api-key header' : 'wrong API key', { headers: { 'www-authenticate': 'ApiKey header="x-api-key"' } });
     }
     if (path === '/score') return req.method === 'POST' ? postScore(req) : getScore(req);
-    const loaded = await deps.models.current();
-    const headers = { [MODEL_VERSION_HEADER]: loaded.version };
-    if (path === '/healthz') return { status: 200, body: { status: 'ok', model_version: loaded.version }, headers };
-    return { status: 200, body: openApiDocument(loaded.featureNames, loaded.version, deps.checkApiKey !== undefined), headers };
+    return modelInfo(path);
   };
 }
 

@@ -230,3 +230,12 @@ test('property: a few thousand random and mutated requests only ever get a 2xx o
   );
   expect(logger.lines.filter((l) => l.severity === 'ERROR')).toEqual([]);
 }, 600_000);
+
+test('without SERVE_MODEL_KEY the registry loader is imported on first use and asks for the production alias', async () => {
+  await start({ DATA_STORE_URL: `memory://serve-no-registry-${Math.random().toString(36).slice(2)}` }, { modelLoader: undefined });
+  const res = await call('/score', postJson(oneRow));
+  expect(res.status).toBe(503);
+  const body = errorBodySchema.parse(res.json);
+  expect([body.error.kind, body.error.retryable]).toEqual(['not_ready', true]);
+  expect(body.error.message).toContain("no production model 'pool-hour-iforest'");
+});

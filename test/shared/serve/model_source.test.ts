@@ -87,3 +87,17 @@ test('concurrent first requests share one load', async () => {
   expect(versions.map((m) => m.version)).toEqual(['v1', 'v1', 'v1']);
   expect(registry.loadCalls).toBe(1);
 });
+
+test('loadedNow: undefined before the first load, then the cached model without a promise, checking the alias like current()', async () => {
+  const { registry, source, advance } = setup();
+  expect(source.loadedNow()).toBeUndefined();
+  expect(registry.versionCalls).toBe(0);
+  await source.current();
+  expect(source.loadedNow()?.version).toBe('v1');
+  registry.production = 'v2';
+  advance(60);
+  expect(source.loadedNow()?.version).toBe('v1');
+  await source.idle();
+  expect([registry.versionCalls, registry.loadCalls]).toEqual([2, 2]);
+  expect(source.loadedNow()?.version).toBe('v2');
+});

@@ -1,6 +1,6 @@
 import { diffiImportances, matrixFromArrays } from '../../../shared/iforest';
 import { Rng } from '../../../shared/rng';
-import { scoreRows } from '../../../shared/serve/score_rows';
+import { jsonNumber, scoreRows, scoreRowsJson } from '../../../shared/serve/score_rows';
 import { loadedModel } from '../../helpers/serve_model';
 
 // Not in code-unit order, so the tie-break by name is exercised.
@@ -29,4 +29,35 @@ test('scores, flags and explains every row: contributions largest first, ties by
   });
   expect(ties).toBeGreaterThan(0);
   expect(answer.results.filter((x) => x.is_anomaly).length).toBeGreaterThan(0);
+});
+
+test('scoreRowsJson is JSON.stringify(scoreRows(...)), byte for byte, with and without pool ids', () => {
+  const loaded = loadedModel(NAMES, 'v"7\u2028');
+  const rng = new Rng(3);
+  const rows = Array.from({ length: 50 }, (_, i) => ({
+    ...(i % 3 === 0 ? { pool_id: `p"${i}\\\n\u00e9` } : {}),
+    features: Object.fromEntries(NAMES.map((n, c) => [n, [0, -0, 1e21, 5e-324, -3.4e38, 123456789, 1e-7][(i + c) % 7]! * (i % 2 === 0 ? 1 : rng.nextNormal())])),
+  }));
+  const text = scoreRowsJson(loaded, rows);
+  expect(text).toBe(JSON.stringify(scoreRows(loaded, rows)));
+  expect(text).toContain('1e+21');
+  expect(text).toContain('5e-324');
+  expect(text).not.toContain('-0,');
+});
+
+test.each([
+  [0, '0'],
+  [-0, '0'],
+  [1e21, '1e+21'],
+  [1e-7, '1e-7'],
+  [5e-324, '5e-324'],
+  [-1.7976931348623157e308, '-1.7976931348623157e+308'],
+  [123456789012, '123456789012'],
+  [0.1 + 0.2, '0.30000000000000004'],
+  [NaN, 'null'],
+  [Infinity, 'null'],
+  [-Infinity, 'null'],
+])('jsonNumber(%p) is %p, as JSON.stringify writes it', (n, text) => {
+  expect(jsonNumber(n)).toBe(text);
+  expect(jsonNumber(n)).toBe(JSON.stringify(n));
 });

@@ -150,3 +150,20 @@ test('GET /score without a warehouse answers 501; with a bad query 400', async (
   expect(bad.status).toBe(400);
   expect((bad.body as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path)).toEqual(['source', 'pool_id', 'hour', 'x']);
 });
+
+test('POST /score with the model loaded answers at once (no promise) with the body as JSON text, the same value as body', async () => {
+  const serve = api();
+  await serve({ ...post(null), method: 'GET', path: '/healthz' });
+  const answer = serve(post({ rows: [row(0.1, -0.2, 0.3), { pool_id: 'p', ...row(1e21, 5e-324, -0) }] }));
+  expect(answer).not.toBeInstanceOf(Promise);
+  const { bodyJson, body } = answer as { bodyJson: string; body: unknown };
+  expect(typeof bodyJson).toBe('string');
+  expect(JSON.stringify(body)).toBe(bodyJson);
+  expect(scoreResponseSchema.parse(body).results.map((r) => r.contributions.length)).toEqual([3, 3]);
+});
+
+test('POST /score before the model is loaded waits for it', async () => {
+  const answer = api()(post({ rows: [row(0.1)] }));
+  expect(answer).toBeInstanceOf(Promise);
+  expect((await answer).status).toBe(200);
+});
