@@ -74,11 +74,18 @@ async function main(): Promise<void> {
     }
     process.stderr.write(`seed ${seed} done\n`);
   }
-  const lines = [`Seeds ${seeds.join(', ')} pooled, ${a.pools} pools per source, ${a.days} days, last ${a['score-days']} scored.`, '', '| variant | volume spike <= 2 h | drain <= 2 h | abandonment <= 2 h | rug pull <= 2 h | mispriced | posted | precision | false / 1k pools / day |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|'];
-  for (const [key, run] of runs) {
-    const e = poolEvaluations(run.evaluations, run.windows);
+  const head = ['| variant | volume spike <= 2 h | drain <= 2 h | abandonment <= 2 h | rug pull <= 2 h | mispriced | posted | precision | false / 1k pools / day |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|'];
+  const line = (key: string, e: Evaluation) => {
     const t = e.types;
-    lines.push(`| ${key} | ${t.volume_spike.caught_2h}/${t.volume_spike.events} | ${t.liquidity_drain.caught_2h}/${t.liquidity_drain.events} | ${t.abandonment.caught_2h}/${t.abandonment.events} | ${t.rug_pull.caught_2h}/${t.rug_pull.events} | ${t.mispriced_token.caught_1h}/${t.mispriced_token.events} | ${e.alerts_posted} | ${e.alert_precision === null ? '-' : e.alert_precision.toFixed(2)} | ${e.alerts_per_1000_pools_day.toFixed(2)} |`);
+    return `| ${key} | ${t.volume_spike.caught_2h}/${t.volume_spike.events} | ${t.liquidity_drain.caught_2h}/${t.liquidity_drain.events} | ${t.abandonment.caught_2h}/${t.abandonment.events} | ${t.rug_pull.caught_2h}/${t.rug_pull.events} | ${t.mispriced_token.caught_1h}/${t.mispriced_token.events} | ${e.alerts_posted} | ${e.alert_precision === null ? '-' : e.alert_precision.toFixed(2)} | ${e.alerts_per_1000_pools_day.toFixed(2)} |`;
+  };
+  const lines = [`Seeds ${seeds.join(', ')} pooled, ${a.pools} pools per source, ${a.days} days, last ${a['score-days']} scored.`, '', ...head];
+  for (const [key, run] of runs) lines.push(line(key, poolEvaluations(run.evaluations, run.windows)));
+  if (seeds.length > 1) {
+    seeds.forEach((seed, k) => {
+      lines.push('', `Seed ${seed}:`, '', ...head);
+      for (const [key, run] of runs) lines.push(line(key, run.evaluations[k]!));
+    });
   }
   console.log(lines.join('\n'));
 }
