@@ -1,6 +1,7 @@
 // Generated from shared/features/feature_spec.ts by `npm run gen:dataform`. Do not edit.
 const FEATURES = [
   { name: "volume_vs_usual", sql: "LN(1 + COALESCE(SAFE_DIVIDE(GREATEST(f.volume_clean, 0), f.usual_high_volume), CASE WHEN f.volume_clean > 0 THEN 1 ELSE 0 END))" },
+  { name: "volume_vs_usual_1h_ago", sql: "LN(1 + COALESCE(SAFE_DIVIDE(GREATEST(COALESCE(f.volume_clean_1h_ago, 0), 0), f.usual_high_volume), CASE WHEN COALESCE(f.volume_clean_1h_ago, 0) > 0 THEN 1 ELSE 0 END))" },
   { name: "tx_vs_usual", sql: "LN(1 + COALESCE(SAFE_DIVIDE(GREATEST(f.tx_count, 0), f.usual_tx), CASE WHEN f.tx_count > 0 THEN 1 ELSE 0 END))" },
   { name: "log_turnover_day", sql: "LN(1 + 24 * GREATEST(COALESCE(SAFE_DIVIDE(f.volume_clean, f.tvl_usd), 0), 0))" },
   { name: "tvl_log_change_1h", sql: "CASE WHEN f.tvl_1h_ago > 0 THEN LN(SAFE_DIVIDE(GREATEST(COALESCE(f.tvl_usd, 0), f.tvl_1h_ago * 0.000001), f.tvl_1h_ago)) ELSE 0 END" },

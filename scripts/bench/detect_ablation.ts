@@ -2,10 +2,11 @@
  * npm run bench:detect:ablation [-- --seed 1,2,3 --pools 200 --days 30 --score-days 10]
  *
  * What each part of the default policy buys, on bench:detect's data (same simulation, mart,
- * training rows and forest seed): the forest with and without the token-context features, the
- * medium-spike confirmation at several training quantiles, and the rules with the market move
- * replaced by the larger of the market's and the pool's tokens' move. Seeds pooled; one markdown
- * table on stdout. Choose on tuning seeds, then report held-out seeds with the choice fixed.
+ * training rows and forest seed): the forest with and without the previous hour's volume
+ * (`volume_vs_usual_1h_ago`), the medium-spike confirmation at several training quantiles, and
+ * the second-hour rule (a medium spike whose previous hour was above the spike level too alerts
+ * without the forest) on and off. Seeds pooled; one markdown table on stdout. Choose on tuning
+ * seeds, then report held-out seeds with the choice fixed.
  */
 import { z } from 'zod';
 import { BENCHMARK_END_HOUR, BENCHMARK_SCORE_DAYS } from '../../local/market/benchmark_window';
@@ -18,13 +19,13 @@ import { IsolationForest, type FeatureMatrix } from '../../shared/iforest';
 import { parseCliArgs, runCli } from '../cli_args';
 import { buildBenchData, type MartRows } from './detect_data';
 
-const TOKEN_FEATURES = ['token_volume_move', 'token_tvl_move'];
-const FOREST_FEATURES = { 'forest without token context': FEATURE_NAMES.filter((n) => !TOKEN_FEATURES.includes(n)), 'forest with token context': FEATURE_NAMES } as const;
+const PREVIOUS_HOUR = 'volume_vs_usual_1h_ago';
+const FOREST_FEATURES = { 'forest with the previous hour': FEATURE_NAMES, 'forest without the previous hour': FEATURE_NAMES.filter((n) => n !== PREVIOUS_HOUR) } as const;
 const CONFIRM_RATES = [0.01, 0.005, 0.003] as const;
 type Features = Record<string, number>;
-/** The rules see the larger of the market's and the tokens' move (volume up, TVL down). */
-const tokenNetRules = (f: Features): Features => ({ ...f, market_volume_move: Math.max(f.market_volume_move!, f.token_volume_move!), market_tvl_move: Math.min(f.market_tvl_move!, f.token_tvl_move!) });
-const RULE_INPUTS = { 'rules net of the market': (f: Features) => f, 'rules net of market and tokens': tokenNetRules } as const;
+/** The rules see a quiet previous hour: no spike is ever in its second hour. */
+const withoutSecondHour = (f: Features): Features => ({ ...f, [PREVIOUS_HOUR]: 0 });
+const RULE_INPUTS = { 'second-hour rule': (f: Features) => f, 'no second-hour rule': withoutSecondHour } as const;
 
 function columns(rows: MartRows, names: readonly string[]): FeatureMatrix {
   const all = FEATURE_NAMES.length;
@@ -73,11 +74,18 @@ async function main(): Promise<void> {
     }
     process.stderr.write(`seed ${seed} done\n`);
   }
-  const lines = [`Seeds ${seeds.join(', ')} pooled, ${a.pools} pools per source, ${a.days} days, last ${a['score-days']} scored.`, '', '| variant | volume spike <= 2 h | drain <= 2 h | abandonment <= 2 h | rug pull <= 2 h | mispriced | posted | precision | false / 1k pools / day |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|'];
-  for (const [key, run] of runs) {
-    const e = poolEvaluations(run.evaluations, run.windows);
+  const head = ['| variant | volume spike <= 2 h | drain <= 2 h | abandonment <= 2 h | rug pull <= 2 h | mispriced | posted | precision | false / 1k pools / day |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|'];
+  const line = (key: string, e: Evaluation) => {
     const t = e.types;
-    lines.push(`| ${key} | ${t.volume_spike.caught_2h}/${t.volume_spike.events} | ${t.liquidity_drain.caught_2h}/${t.liquidity_drain.events} | ${t.abandonment.caught_2h}/${t.abandonment.events} | ${t.rug_pull.caught_2h}/${t.rug_pull.events} | ${t.mispriced_token.caught_1h}/${t.mispriced_token.events} | ${e.alerts_posted} | ${e.alert_precision === null ? '-' : e.alert_precision.toFixed(2)} | ${e.alerts_per_1000_pools_day.toFixed(2)} |`);
+    return `| ${key} | ${t.volume_spike.caught_2h}/${t.volume_spike.events} | ${t.liquidity_drain.caught_2h}/${t.liquidity_drain.events} | ${t.abandonment.caught_2h}/${t.abandonment.events} | ${t.rug_pull.caught_2h}/${t.rug_pull.events} | ${t.mispriced_token.caught_1h}/${t.mispriced_token.events} | ${e.alerts_posted} | ${e.alert_precision === null ? '-' : e.alert_precision.toFixed(2)} | ${e.alerts_per_1000_pools_day.toFixed(2)} |`;
+  };
+  const lines = [`Seeds ${seeds.join(', ')} pooled, ${a.pools} pools per source, ${a.days} days, last ${a['score-days']} scored.`, '', ...head];
+  for (const [key, run] of runs) lines.push(line(key, poolEvaluations(run.evaluations, run.windows)));
+  if (seeds.length > 1) {
+    seeds.forEach((seed, k) => {
+      lines.push('', `Seed ${seed}:`, '', ...head);
+      for (const [key, run] of runs) lines.push(line(key, run.evaluations[k]!));
+    });
   }
   console.log(lines.join('\n'));
 }

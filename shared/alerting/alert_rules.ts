@@ -25,6 +25,8 @@ export interface RuleThresholds {
   readonly spikeTx: number;
   /** A spike is critical above this volume excess (2.3: about 9x the usual busy hour). */
   readonly spikeHighVolumeExcess: number;
+  /** A spike is in its second hour when the previous hour's volume net of this hour's market move was at least this (1.25: about 2.5x the usual busy hour); chosen on seeds 1-3. */
+  readonly spikePreviousHourExcess: number;
 }
 
 export const DEFAULT_RULES: RuleThresholds = {
@@ -36,10 +38,11 @@ export const DEFAULT_RULES: RuleThresholds = {
   spikeVolumeExcess: 1.5,
   spikeTx: Math.log(3),
   spikeHighVolumeExcess: 2.3,
+  spikePreviousHourExcess: 1.25,
 };
 
 /** The features the rules read (names of shared/features/feature_spec.ts). */
-export const RULE_FEATURES = ['volume_vs_usual', 'tx_vs_usual', 'tvl_log_change_1h', 'tvl_drawdown_7d', 'swap_rate_log_change_1h', 'market_volume_move', 'market_tvl_move'] as const;
+export const RULE_FEATURES = ['volume_vs_usual', 'volume_vs_usual_1h_ago', 'tx_vs_usual', 'tvl_log_change_1h', 'tvl_drawdown_7d', 'swap_rate_log_change_1h', 'market_volume_move', 'market_tvl_move'] as const;
 export type RuleFeature = (typeof RULE_FEATURES)[number];
 export type RuleInputs = Readonly<Record<RuleFeature, number>>;
 
@@ -48,6 +51,8 @@ export interface RuleMatch {
   readonly severity: Severity;
   /** One sentence for a person: what moved, by how much. */
   readonly reason: string;
+  /** A volume spike whose previous hour was already well above the usual (spikePreviousHourExcess): two hours in a row confirm it without the forest. */
+  readonly sustained?: boolean;
 }
 
 const pct = (logRatio: number) => `${Math.round((1 - Math.exp(logRatio)) * 100)} %`;
@@ -66,7 +71,10 @@ export function matchRules(f: RuleInputs, t: RuleThresholds = DEFAULT_RULES): Ru
   const volumeExcess = f.volume_vs_usual - Math.max(f.market_volume_move, 0);
   if (volumeExcess >= t.spikeVolumeExcess && f.tx_vs_usual >= t.spikeTx) {
     const severity = volumeExcess >= t.spikeHighVolumeExcess ? 'critical' : 'warning';
-    return { type: 'volume_spike', severity, reason: `volume ${times(f.volume_vs_usual)} the pool's usual busy hour (market ${times(f.market_volume_move)}), transactions ${times(f.tx_vs_usual)} the usual` };
+    // The previous hour netted with this hour's market move: a market surge lasts its hours together.
+    const sustained = f.volume_vs_usual_1h_ago - Math.max(f.market_volume_move, 0) >= t.spikePreviousHourExcess;
+    const second = sustained ? `, the second hour in a row (previous hour ${times(f.volume_vs_usual_1h_ago)})` : '';
+    return { type: 'volume_spike', severity, sustained, reason: `volume ${times(f.volume_vs_usual)} the pool's usual busy hour (market ${times(f.market_volume_move)})${second}, transactions ${times(f.tx_vs_usual)} the usual` };
   }
   return undefined;
 }

@@ -34,6 +34,11 @@ export const FEATURES: readonly FeatureSpec[] = [
     description: "ln(1 + volume / the 90th percentile of the pool's active hours in the previous 7 days): 0.7 at the usual busy hour; robust on quiet pools (only hours that traded count)",
   },
   {
+    name: 'volume_vs_usual_1h_ago',
+    sql: log1pRelative('COALESCE(f.volume_clean_1h_ago, 0)', 'f.usual_high_volume'),
+    description: "the previous hour's volume against the same usual busy hour: a spike that lasts a second hour is no single noisy hour",
+  },
+  {
     name: 'tx_vs_usual',
     sql: log1pRelative('f.tx_count', 'f.usual_tx'),
     description: "ln(1 + transactions / the median of the pool's active hours in the previous 7 days)",

@@ -1,7 +1,7 @@
 import { DEFAULT_POLICY, DEFAULT_RULES, DEFAULT_SCORE_RATE, DEFAULT_SPIKE_CONFIRM_RATE, decideHour, defaultPolicy, matchRules, thresholdForRate, type AlertPolicy, type EpisodeState, type RuleInputs, type ScoredPoolHour } from '../../../shared/alerting';
 import { InvalidInputError } from '../../../shared/errors';
 
-const QUIET: RuleInputs = { volume_vs_usual: 0.5, tx_vs_usual: 0.7, tvl_log_change_1h: 0.001, tvl_drawdown_7d: -0.02, swap_rate_log_change_1h: 0.003, market_volume_move: 0.4, market_tvl_move: 0 };
+const QUIET: RuleInputs = { volume_vs_usual: 0.5, volume_vs_usual_1h_ago: 0.5, tx_vs_usual: 0.7, tvl_log_change_1h: 0.001, tvl_drawdown_7d: -0.02, swap_rate_log_change_1h: 0.003, market_volume_move: 0.4, market_tvl_move: 0 };
 const H = (h: number) => new Date(Date.UTC(2026, 10, 20, h)).toISOString();
 /** Untyped forest alerts posted, so those paths are visible; the default (tested below) stores them only. */
 const policy: AlertPolicy = { ...DEFAULT_POLICY, scoreThreshold: 0.7, postUntyped: true };
@@ -44,6 +44,15 @@ describe('typed rules', () => {
     expect([m?.type, m?.severity]).toEqual([type, severity]);
   });
 
+  test.each<[string, Partial<RuleInputs>, boolean]>([
+    ['a medium spike after a quiet hour', { volume_vs_usual: Math.log(8), tx_vs_usual: Math.log(4) }, false],
+    ['a medium spike after an hour 6x the busy hour', { volume_vs_usual: Math.log(8), volume_vs_usual_1h_ago: Math.log(7), tx_vs_usual: Math.log(4) }, true],
+    ['a medium spike after an hour 6x while the market is 1.5x: the previous hour nets to below the spike level', { volume_vs_usual: Math.log(13), volume_vs_usual_1h_ago: Math.log(7), tx_vs_usual: Math.log(4), market_volume_move: Math.log(2.5) }, false],
+  ])('sustained: %s', (_name, f, sustained) => {
+    const m = matchRules({ ...QUIET, ...f });
+    expect([m?.type, m?.severity, m?.sustained]).toEqual(['volume_spike', 'warning', sustained]);
+  });
+
   test('the reason says what moved and by how much', () => {
     expect(matchRules({ ...QUIET, tvl_log_change_1h: Math.log(0.05), tvl_drawdown_7d: Math.log(0.05), swap_rate_log_change_1h: Math.log(0.1) })!.reason).toBe("TVL fell 95 % in one hour while token0's price in the pool fell 90 %");
   });
@@ -52,7 +61,7 @@ describe('typed rules', () => {
 test('defaultPolicy: both thresholds from the training scores, forest-only anomalies not posted', () => {
   const scores = Array.from({ length: 10001 }, (_, i) => i / 10000);
   expect(defaultPolicy(scores)).toMatchObject({ scoreThreshold: thresholdForRate(scores, DEFAULT_SCORE_RATE), spikeConfirmThreshold: thresholdForRate(scores, DEFAULT_SPIKE_CONFIRM_RATE), postUntyped: false, minHistoryHours: 72 });
-  expect(defaultPolicy(scores).spikeConfirmThreshold).toBeCloseTo(0.99, 12);
+  expect(defaultPolicy(scores).spikeConfirmThreshold).toBeCloseTo(0.995, 12);
 });
 
 describe('decideHour', () => {
@@ -126,6 +135,15 @@ describe('decideHour', () => {
     const confirming = { ...policy, spikeConfirmThreshold: 0.6 };
     const out = decideHour([row({ pool_id: '0x01', f: medium, score: 0.55 }), row({ pool_id: '0x02', f: medium, score: 0.62 }), row({ pool_id: '0x03', f: high, score: 0.4 })], confirming).decisions;
     expect(out.map((d) => [d.pool_id, d.alert_type, d.severity])).toEqual([['0x01', null, null], ['0x02', 'volume_spike', 'warning'], ['0x03', 'volume_spike', 'critical']]);
+  });
+
+  test('a medium spike in its second hour alerts without the forest; the first hour of the same spike does not', () => {
+    const first = { volume_vs_usual: Math.log(8), tx_vs_usual: Math.log(4) };
+    const second = { ...first, volume_vs_usual_1h_ago: Math.log(8) };
+    const confirming = { ...policy, spikeConfirmThreshold: 0.6 };
+    const out = decideHour([row({ pool_id: '0x01', f: first, score: 0.5 }), row({ pool_id: '0x02', f: second, score: 0.5 })], confirming).decisions;
+    expect(out.map((d) => [d.pool_id, d.alert_type, d.severity])).toEqual([['0x01', null, null], ['0x02', 'volume_spike', 'warning']]);
+    expect(out[1]!.reason).toBe("volume 7.0x the pool's usual busy hour (market 0.5x), the second hour in a row (previous hour 7.0x), transactions 3.0x the usual");
   });
 
   test('postUntyped false: the forest alone is stored as an anomaly without a type, never posted', () => {

@@ -3,7 +3,7 @@ import { replayPolicy, type ReplayRows } from '../../../shared/detection/replay_
 import { truthEventsFromFile } from '../../../shared/detection/truth_file';
 import { InvalidInputError } from '../../../shared/errors';
 
-const NAMES = ['tvl_log_change_1h', 'swap_rate_log_change_1h', 'tvl_drawdown_7d', 'volume_vs_usual', 'tx_vs_usual', 'market_volume_move', 'market_tvl_move'];
+const NAMES = ['tvl_log_change_1h', 'swap_rate_log_change_1h', 'tvl_drawdown_7d', 'volume_vs_usual', 'volume_vs_usual_1h_ago', 'tx_vs_usual', 'market_volume_move', 'market_tvl_move'];
 const T0 = 1_800_000_000 - (1_800_000_000 % 3600);
 const POLICY = { ...DEFAULT_POLICY, scoreThreshold: 0.7 };
 

@@ -57,8 +57,9 @@ describe('trainModel on a synthetic mart', () => {
     const registry = openRegistry(store, 'pool-hour-iforest');
     const stored = await registry.readVersion(result.version);
     expect(stored.metadata.featureNames).toEqual(FEATURE_NAMES);
-    // The spike-confirmation threshold is the 1 % quantile, the same rate as this run's target here.
-    expect(stored.metadata.threshold).toEqual({ value: result.threshold, scale: 'anomaly_score', targetAlertRate: 0.01, spikeConfirmValue: result.threshold });
+    // The spike-confirmation threshold is the 0.5 % quantile: above this run's 1 % target threshold.
+    expect(stored.metadata.threshold).toEqual({ value: result.threshold, scale: 'anomaly_score', targetAlertRate: 0.01, spikeConfirmValue: expect.any(Number) as number });
+    expect(stored.metadata.threshold.spikeConfirmValue).toBeGreaterThan(result.threshold);
     expect(stored.metadata.rowCounts.trainRows).toBe(result.rows.train);
     const model = parseModelFile(stored.modelText);
     // Data-error rows hold 999 in every feature and no-warm rows are excluded: none reached training.

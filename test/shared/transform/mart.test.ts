@@ -127,6 +127,8 @@ test('ratios, 24-hour changes and the pool-relative features equal the hand comp
   expect(r.tvl_log_change_24h).toBeCloseTo(Math.log(A.tvl(h) / A.tvl(2)), 12);
   expect(r.price_range).toBeCloseTo(0.2, 12);
   expect(r.volume_vs_usual).toBeCloseTo(Math.log(1 + A.volume(h) / percentileLinear(pastActive, 90)), 12);
+  // The previous hour's volume against this hour's usual busy hour.
+  expect(r.volume_vs_usual_1h_ago).toBeCloseTo(Math.log(1 + A.volume(h - 1) / percentileLinear(pastActive, 90)), 12);
   // Transactions: 5 in every hour with volume, 1 in the zero-volume hour: the usual is 5.
   expect(r.tx_vs_usual).toBeCloseTo(Math.log(2), 12);
   expect(r.active_share_7d).toBeCloseTo(pastActive.length / h, 12);
@@ -173,6 +175,8 @@ test('a mispriced token is a data error in the hour itself (past only), and stay
   // The hour after sees the trusted TVL and usual volume, not the inflated ones.
   expect(at('0xdddd', MISPRICED + 1)).toMatchObject({ tvl_log_change_1h: 0, tvl_drawdown_7d: 0, is_data_error: false });
   expect(at('0xdddd', MISPRICED + 1).volume_vs_usual).toBeCloseTo(Math.log(2), 12);
+  // The mispriced hour's inflated volume is not the next hour's previous-hour volume either.
+  expect(at('0xdddd', MISPRICED + 1).volume_vs_usual_1h_ago).toBe(0);
   // A real crash moves the swap rate too: pool A's rate never moves, nothing there is a data error.
   for (let h = 0; h < HOURS; h++) expect(at('0xaaaa', h).dq_mispriced_price).toBe(false);
 });
