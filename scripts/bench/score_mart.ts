@@ -48,6 +48,11 @@ export async function createBenchMart(wh: Warehouse, o: BenchMartOptions): Promi
     active_share_7d: 'activity',
     market_volume_move: 'market_volume',
     market_tvl_move: 'market_tvl',
+    // The pool's tokens move with the market here, give or take.
+    token_volume_move: 'market_volume + 0.05 * n_tokv',
+    token_tvl_move: 'market_tvl + 0.002 * n_tokt',
+    // The hour before an injected event was ordinary.
+    volume_vs_usual_1h_ago: 'CASE WHEN quiet THEN 0 ELSE LN(1 + EXP(-0.9 + 0.8 * n_vol1)) END',
   };
   const missing = FEATURE_NAMES.filter((n) => !(n in features));
   if (missing.length > 0) throw new Error(`bench mart: no generator for feature(s) ${missing.join(', ')}`);
@@ -68,12 +73,12 @@ WITH base AS (
     ${u('err')} < ${r} AS is_data_error,
     0.3 + 0.05 * ${normal('mv', 'hour')} AS market_volume,
     0.003 * ${normal('mt', 'hour')} AS market_tvl,
-    ${['vol', 'tx', 'turn', 'tvl', 'tvl24', 'dd', 'rate', 'range'].map((k) => `${normal(k)} AS n_${k}`).join(', ')}
+    ${['vol', 'vol1', 'tx', 'turn', 'tvl', 'tvl24', 'dd', 'rate', 'range', 'tokv', 'tokt'].map((k) => `${normal(k)} AS n_${k}`).join(', ')}
   FROM (VALUES ${sources}) AS s(i, name, dex)
   JOIN range(${o.pools}) AS p(i) ON p.i % ${BENCH_SOURCES.length} = s.i
   CROSS JOIN range(${o.hours}) AS h(i)
 )
-SELECT source, dex, chain, pool_id, hour_ts, history_hours, history_hours >= 24 AS is_warm, is_data_error,
+SELECT source, dex, chain, pool_id, hour_ts, history_hours, history_hours >= 24 AS is_warm, is_data_error, is_data_error AS is_data_error_now,
   ${features.volume_vs_usual} > LN(2) AS y,
   ${FEATURE_NAMES.map((n) => `CASE WHEN is_data_error THEN 9 ELSE ${features[n]!} END AS ${n}`).join(',\n  ')}
 FROM base`);
