@@ -11,5 +11,5 @@ export function assertModelFeatures(modelFeatures: readonly string[], martFeatur
   const extra = martFeatures.filter((n) => !modelFeatures.includes(n));
   const parts = [...(missing.length > 0 ? [`the mart lacks [${missing.join(', ')}]`] : []), ...(extra.length > 0 ? [`the mart adds [${extra.join(', ')}]`] : [])];
   const detail = parts.length > 0 ? parts.join(', ') : 'same names in another order';
-  throw new ModelFileError(`${what} was trained on features [${modelFeatures.join(', ')}] but the mart has [${martFeatures.join(', ')}]: ${detail}`);
+  throw new ModelFileError(`${what} was trained on features [${modelFeatures.join(', ')}] but the mart has [${martFeatures.join(', ')}]: ${detail}; train a model on the mart's features (the train function; npm run train locally)`);
 }
