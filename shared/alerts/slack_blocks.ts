@@ -55,9 +55,9 @@ export function describeFact(name: string, value: number): string {
   return `${name}: ${formatNumber(value)}`;
 }
 
-/** Every fact in words, in the candidate's order. */
+/** Every fact in words, in the candidate's order; the score is left out: each message shows it once, on its own. */
 export function describeFacts(facts: Readonly<Record<string, number>>): string {
-  return Object.entries(facts).map(([k, v]) => describeFact(k, v)).join('; ');
+  return Object.entries(facts).filter(([k]) => k !== 'score').map(([k, v]) => describeFact(k, v)).join('; ');
 }
 
 /** Slack rejects a header longer than 150 characters. */
@@ -117,17 +117,20 @@ export function buildAlertMessage(a: AlertRecord): AlertMessage {
   return { kind: 'alert', text, blocks, alertIds: [a.alert_id] };
 }
 
+/** What the past-only data-error flag means (the mart's is_data_error_now), when no fact says more. */
+const DATA_ERROR_WORDS = "a token's USD price in this pool is 10x or more off its recent prices, or the source reports an impossible value (negative TVL, USD volume zero with token volume)";
+
 /** A data error (e.g. a mispriced token): said plainly to be about the data, never a market move. */
 export function buildDataErrorMessage(a: AlertRecord): AlertMessage {
   const where = `${dexName(a.dex)} (${a.chain})`;
   const happened = describeFacts(a.facts);
   const blocks: SlackBlock[] = [
     header(`Data error, not a market move: ${poolTitle(a)} on ${where}`),
-    { type: 'section', text: { type: 'mrkdwn', text: `:warning: ${formatHour(a.hour_ts)} · pool \`${a.pool_id}\`\n*What looks wrong:* ${happened || 'the source data for this pool-hour is inconsistent'}\nThis pool-hour's numbers come from bad source data; check the token prices before trusting them.` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `:warning: ${formatHour(a.hour_ts)} · pool \`${a.pool_id}\`\n*What looks wrong:* ${happened || DATA_ERROR_WORDS}\nThis pool-hour's numbers come from bad source data; check the token prices before trusting them.` } },
   ];
   if (a.top_features.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Features affected*\n${featureLines(a)}` } });
   blocks.push(footer(a));
-  const text = `Data error (not a market anomaly): ${poolTitle(a)} on ${where}, ${formatHour(a.hour_ts)}${happened ? `: ${happened}` : ''}.`;
+  const text = `Data error (not a market anomaly): ${poolTitle(a)} on ${where}, ${formatHour(a.hour_ts)}: ${happened || DATA_ERROR_WORDS}.`;
   return { kind: 'data_error', text, blocks, alertIds: [a.alert_id] };
 }
 

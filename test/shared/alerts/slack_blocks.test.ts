@@ -73,6 +73,15 @@ test('a data error says it is about the data, never a market move', () => {
   });
 });
 
+// What the scorer stores as facts today: the rule inputs and the score; a data error only the score.
+test('the score is said once, beside its threshold, never again among the facts; a data error without facts says what the flag means', () => {
+  const market = buildAlertMessage(record({ severity: 'warning', alert_type: 'volume_spike', score: 0.709, facts: { volume_vs_usual: 20, score: 0.709 } }));
+  expect(market.text).toBe('[WARNING] Volume spike: WETH/USDC on Uniswap (ethereum), 2026-11-24 05:00 UTC: volume 20x its usual hour. Score 0.709, top 0.1 %.');
+  const dataError = buildDataErrorMessage(record({ alert_id: 'd2', alert_type: 'data_error', severity: 'info', score: 0.396, facts: { score: 0.396 } }));
+  expect(dataError.text).toBe("Data error (not a market anomaly): WETH/USDC on Uniswap (ethereum), 2026-11-24 05:00 UTC: a token's USD price in this pool is 10x or more off its recent prices, or the source reports an impossible value (negative TVL, USD volume zero with token volume).");
+  expect(JSON.stringify(dataError.blocks)).not.toContain('0.396');
+});
+
 test('a digest: counts by severity, the most urgent first, the rest counted', () => {
   const alerts = [
     record({ alert_id: 'w1', pool_id: '0xw1', pair: 'PEPE/WETH', severity: 'warning', alert_type: 'volume_spike', score: 0.7, score_percentile: 99, facts: { volume_vs_usual: 20 } }),
