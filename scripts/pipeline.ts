@@ -15,7 +15,7 @@ import { terminalProgress } from './progress';
 
 const argsSchema = z.object({
   pools: z.coerce.number().int().min(1).max(5000).default(200).describe('simulated pools per subgraph (three subgraphs)'),
-  days: z.coerce.number().int().min(2).max(90).default(30).describe('days of hourly history'),
+  days: z.coerce.number().int().min(2).max(90).default(30).describe('days of hourly history (a simulation needs at least 7)'),
   seed: z.coerce.number().int().min(0).default(1).describe('simulation seed'),
   out: z.string().min(1).default('out').describe('output folder (lake/, truth.json, alerts, report.html)'),
   fresh: z.boolean().default(false).describe('delete what an earlier run left in the output folder first'),
@@ -28,6 +28,8 @@ function given(argv: readonly string[], flag: string): boolean {
   return argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
 }
 
+const MIN_SIMULATED_DAYS = 7;
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const a = parseCliArgs(argsSchema, argv, {
@@ -38,6 +40,8 @@ async function main(): Promise<void> {
     const refused = ['pools', 'seed'].filter((f) => given(argv, f));
     if (refused.length > 0) throw new CliUsageError(`${refused.map((f) => `--${f}`).join(' and ')} cannot be used with --replay: the replay's pools are what it recorded and nothing is simulated (--days keeps only its newest days)`);
   }
+  // Pools need 72 h of history before they may alert, then training days, then scored days: under 7 days one of them is empty.
+  if (a.replay === undefined && a.days < MIN_SIMULATED_DAYS) throw new CliUsageError(`--days: a simulated run needs at least ${MIN_SIMULATED_DAYS} days (3 of warm-up before a pool may alert, then training and scored days); got ${a.days}`);
   const started = performance.now();
   const result = await runPipeline(
     { pools: a.pools, days: a.days, seed: a.seed, outDir: a.out, endHour: BENCHMARK_END_HOUR, subgraph: 'process', fresh: a.fresh, ...(a.replay === undefined ? {} : { replay: { dir: a.replay, ...(given(argv, 'days') ? { days: a.days } : {}) } }), ...(a.truth === undefined ? {} : { truthFile: a.truth }) },

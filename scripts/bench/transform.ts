@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const a = parseCliArgs(
     z.object({
       pools: z.coerce.number().int().positive().default(200).describe('pools per subgraph (three subgraphs)'),
-      days: z.string().regex(/^\d+(,\d+)*$/, 'must be day counts separated by commas, e.g. 7,30,90').default('7,30,90').describe('days of history already loaded, one run each'),
+      days: z.string().regex(/^[1-9]\d*(,[1-9]\d*)*$/, 'must be day counts of at least 1 separated by commas, e.g. 7,30,90').default('7,30,90').describe('days of history already loaded, one run each'),
       json: z.boolean().default(false).describe('print one JSON object instead of a table'),
       one: z.coerce.number().int().optional().describe('(internal) run one size in this process'),
     }),

@@ -10,8 +10,9 @@ import type { Warehouse } from '../warehouse/warehouse';
  */
 export async function ensureLocalRawView(warehouse: Warehouse, rawRoot: string, hasFiles: boolean): Promise<void> {
   await warehouse.query('CREATE SCHEMA IF NOT EXISTS dex_raw');
-  await warehouse.query('DROP VIEW IF EXISTS dex_raw.raw_pool_hour');
-  await warehouse.query('DROP TABLE IF EXISTS dex_raw.raw_pool_hour');
+  // DuckDB refuses DROP VIEW IF EXISTS on a table of that name (and the reverse): drop what is there.
+  const [existing] = await warehouse.query("SELECT table_type FROM information_schema.tables WHERE table_schema = 'dex_raw' AND table_name = 'raw_pool_hour'");
+  if (existing) await warehouse.query(existing.table_type === 'VIEW' ? 'DROP VIEW dex_raw.raw_pool_hour' : 'DROP TABLE dex_raw.raw_pool_hour');
   if (!hasFiles) {
     const columns = [...RAW_COLUMNS, ...RAW_PARTITION_COLUMNS].map((c) => `"${c.name}" ${duckdbType(c.type)}`).join(', ');
     await warehouse.query(`CREATE TABLE dex_raw.raw_pool_hour (${columns})`);
