@@ -1,15 +1,15 @@
 import { float32AtMost } from './float32_at_most';
-import { leafPathLengths, maxLeafDepth, treeCount } from './forest_arrays';
+import { completeLayout } from './complete_layout';
+import { maxLeafDepth } from './forest_arrays';
 import type { IsolationForestModel } from './model';
 
 /** Deepest forest laid out complete for the DIFFI walk (8 bytes x 2^depth per tree, plus leaves). */
 export const MAX_COMPLETE_DIFFI_DEPTH = 11;
 
 /**
- * An axis-parallel forest as complete binary trees for the DIFFI walk (the layout of the
- * complete scorer in scorer.ts): a real leaf at depth d is padded down to the bottom with
- * always-left nodes (threshold +Infinity), so every walk takes exactly `depth` branch-free steps
- * and four trees can be walked at once (their loads overlap; a data-dependent branch per step
+ * An axis-parallel forest as complete binary trees for the DIFFI walk (complete_layout.ts, the
+ * scorer's layout too): every walk takes exactly `depth` branch-free steps and four trees can be
+ * walked at once (their loads overlap; a data-dependent branch per step
  * would be mispredicted about every other time). Thresholds are rounded down to float32: for a
  * float32 x, x > t exactly when x > t rounded down to float32. Each bottom slot keeps its leaf's
  * path length and real depth, so only the real nodes of a path count in DIFFI.
@@ -35,35 +35,8 @@ export function completeDiffiForest(model: IsolationForestModel): CompleteDiffiF
   const forest = model.forest;
   const depth = maxLeafDepth(forest);
   if (forest.kind !== 'axis-parallel' || depth > MAX_COMPLETE_DIFFI_DEPTH || model.params.heightLimit === 0) return undefined;
-  const trees = treeCount(forest);
-  const leaves = 2 ** depth;
-  const internal = leaves - 1;
-  const feature = new Int32Array(trees * internal);
-  const threshold = new Float32Array(trees * internal).fill(Infinity);
-  const leafValue = new Float64Array(trees * leaves);
-  const leafDepth = new Int32Array(trees * leaves);
-  const values = leafPathLengths(forest);
-  const stack: number[] = [];
-  for (let t = 0; t < trees; t++) {
-    const base = forest.nodeOffsets[t]!;
-    stack.push(0, 0, 0);
-    while (stack.length > 0) {
-      const d = stack.pop()!;
-      const slot = stack.pop()!;
-      const local = stack.pop()!;
-      const i = base + local;
-      const l = forest.left[i]!;
-      if (l === -1) {
-        const bottom = (slot + 1) * 2 ** (depth - d) - 1 - internal;
-        leafValue[t * leaves + bottom] = values[i]!;
-        leafDepth[t * leaves + bottom] = d;
-        continue;
-      }
-      feature[t * internal + slot] = forest.feature[i]!;
-      threshold[t * internal + slot] = float32AtMost(forest.threshold[i]!);
-      stack.push(l, 2 * slot + 1, d + 1, forest.right[i]!, 2 * slot + 2, d + 1);
-    }
-  }
+  const { trees, feature, threshold: exact, leafValue, leafDepth } = completeLayout(forest, depth);
+  const threshold = Float32Array.from(exact, float32AtMost);
   const weights = new Float64Array(depth + 1);
   for (let d = 1; d <= depth; d++) weights[d] = 1 / d - 1 / model.params.heightLimit;
   const cols = model.featureNames.length;

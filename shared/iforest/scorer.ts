@@ -1,5 +1,6 @@
+import { completeLayout } from './complete_layout';
 import { castRowsToFloat32 } from './float32_cast';
-import { globalChildren, leafPathLengths, maxLeafDepth, treeCount, type ForestArrays } from './forest_arrays';
+import { globalChildren, leafPathLengths, maxLeafDepth, type ForestArrays } from './forest_arrays';
 
 /** Rows cast and scored together: small enough that the chunk and one tree stay in L1/L2. */
 const CHUNK_ROWS = 512;
@@ -61,34 +62,7 @@ class CompleteAxisScorer extends ChunkedScorer {
 
   constructor(forest: ForestArrays, nFeatures: number, private readonly depth: number) {
     super(nFeatures);
-    this.trees = treeCount(forest);
-    this.leaves = 2 ** depth;
-    this.internal = this.leaves - 1;
-    this.feature = new Int32Array(this.trees * this.internal);
-    // Padding nodes compare against +Infinity: every finite float32 goes left, to the real leaf.
-    this.threshold = new Float64Array(this.trees * this.internal).fill(Infinity);
-    this.leafValue = new Float64Array(this.trees * this.leaves);
-    const values = leafPathLengths(forest);
-    const stack: number[] = [];
-    for (let t = 0; t < this.trees; t++) {
-      const base = forest.nodeOffsets[t]!;
-      stack.push(0, 0, 0);
-      while (stack.length > 0) {
-        const d = stack.pop()!;
-        const slot = stack.pop()!;
-        const local = stack.pop()!;
-        const i = base + local;
-        const l = forest.left[i]!;
-        if (l === -1) {
-          const bottom = (slot + 1) * 2 ** (depth - d) - 1;
-          this.leafValue[t * this.leaves + bottom - this.internal] = values[i]!;
-          continue;
-        }
-        this.feature[t * this.internal + slot] = forest.feature[i]!;
-        this.threshold[t * this.internal + slot] = forest.threshold[i]!;
-        stack.push(l, 2 * slot + 1, d + 1, forest.right[i]!, 2 * slot + 2, d + 1);
-      }
-    }
+    ({ trees: this.trees, leaves: this.leaves, internal: this.internal, feature: this.feature, threshold: this.threshold, leafValue: this.leafValue } = completeLayout(forest, depth));
   }
 
   /**
