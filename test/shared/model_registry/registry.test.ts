@@ -1,35 +1,11 @@
-import { createHash } from 'node:crypto';
 import { InvalidInputError, ModelFileError, PreconditionFailedError } from '../../../shared/errors';
-import { IsolationForest } from '../../../shared/iforest/isolation_forest';
-import { matrixFromArrays } from '../../../shared/iforest/feature_matrix';
-import { serializeModel } from '../../../shared/iforest/model_file';
-import { openRegistry, type StoredVersion } from '../../../shared/model_registry/registry';
-import { aliasKey, versionId } from '../../../shared/model_registry/registry_layout';
-import { featureHash } from '../../../shared/model_registry/version_metadata';
+import { openRegistry } from '../../../shared/model_registry/registry';
+import { aliasKey } from '../../../shared/model_registry/registry_layout';
 import { MemoryStore } from '../../../shared/storage/memory_store';
+import { TEST_MODEL_FEATURES, testModelVersion } from '../../helpers/model_versions';
 
-const NAMES = ['a', 'b'];
-const empty = { rows: 0, positives: 0, prAuc: null, rocAuc: null, precisionAt10: null, recallAt10: null, hours: 0, hoursWithPositives: 0, hoursWithFewerThan10: 0, alertRate: null };
-
-function version(seed: number, at: string): { id: string; files: StoredVersion } {
-  const forest = IsolationForest.fit(matrixFromArrays(NAMES, [[0, 1], [1, 2], [2, 0], [3, 3]]), { nEstimators: 3, seed });
-  const modelText = serializeModel(forest.model);
-  const sha = createHash('sha256').update(modelText).digest('hex');
-  const id = versionId(new Date(at), sha);
-  const window = { start: at, evalStart: at, end: at };
-  return {
-    id,
-    files: {
-      modelText,
-      metrics: { window: { evalStart: at, end: at }, challenger: { overall: empty, bySource: {} }, production: null, groundTruth: null },
-      metadata: {
-        modelName: 'm', version: id, createdAt: at, origin: 'trained', producer: 'dex-anomaly', featureNames: NAMES, featureHash: featureHash(NAMES), modelSha256: sha, window,
-        rowCounts: { trainWindowRows: 4, trainRows: 4, evalWindowRows: 0, evalRows: 0, skippedNonFinite: 0 }, trainingFingerprint: 'x', params: {},
-        threshold: { value: 0.6, scale: 'anomaly_score', targetAlertRate: 0.01 }, codeVersion: 'test',
-      },
-    },
-  };
-}
+const NAMES = TEST_MODEL_FEATURES;
+const version = testModelVersion;
 
 test('versions are listed in time order; promote, promote, rollback, rollback', async () => {
   const store = new MemoryStore();
