@@ -35,3 +35,6 @@ export async function withSubgraph<T>(market: Market, run: (sg: LocalSubgraph, q
     await sg.close();
   }
 }
+
+/** Fetch dependencies that try once and never sleep: a test's failures show at once. */
+export const NO_RETRY = { retryPolicy: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 }, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 } };

@@ -12,10 +12,9 @@ import { readWatermark } from '../../../shared/raw/watermark';
 import { LocalFolderStore, TEMP_DIR } from '../../../shared/storage/local_folder_store';
 import { MemoryStore } from '../../../shared/storage/memory_store';
 import { createSubgraphClient } from '../../../shared/subgraph/subgraph_client';
-import { smallMarket, TEST_END_HOUR } from '../../helpers/local_subgraph';
+import { smallMarket, TEST_END_HOUR, NO_RETRY } from '../../helpers/local_subgraph';
 
 const NOW = new Date((TEST_END_HOUR + HOUR_SECONDS + 600) * 1000);
-const noRetry = { retryPolicy: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 }, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 } };
 const iso = (h: number) => new Date(h * 1000).toISOString();
 let sg: LocalSubgraph;
 let source: Source;
@@ -28,13 +27,13 @@ afterAll(async () => {
 });
 
 const client = () => createSubgraphClient(source.id, (source.endpoint as { url: string }).url);
-const hourly = (store: MemoryStore, startHour: number) => runFetch([source], { store, clientFor: () => Promise.resolve(client()), now: () => NOW, logger: silentLogger, ...noRetry }, { maxHoursPerSource: 48, startHour });
+const hourly = (store: MemoryStore, startHour: number) => runFetch([source], { store, clientFor: () => Promise.resolve(client()), now: () => NOW, logger: silentLogger, ...NO_RETRY }, { maxHoursPerSource: 48, startHour });
 
 // Issue 10, point 6: before, backfill never moved the watermark, so the hourly run refetched every backfilled hour.
 test('after a backfill the hourly run fetches only the hours after it: none again, none skipped', async () => {
   const store = new MemoryStore();
   const start = TEST_END_HOUR - 9 * HOUR_SECONDS;
-  await backfill(source, hoursBetween(start, TEST_END_HOUR - 3 * HOUR_SECONDS), { store, client: client(), now: () => NOW, ...noRetry });
+  await backfill(source, hoursBetween(start, TEST_END_HOUR - 3 * HOUR_SECONDS), { store, client: client(), now: () => NOW, ...NO_RETRY });
   expect((await readWatermark(store, source.id)).watermark!.last_complete_hour_unix).toBe(TEST_END_HOUR - 3 * HOUR_SECONDS);
   const run = await hourly(store, start);
   expect(run.sources[0]!.fetched.map((h) => h.hour)).toEqual([2, 1, 0].map((k) => iso(TEST_END_HOUR - k * HOUR_SECONDS)));
@@ -43,10 +42,10 @@ test('after a backfill the hourly run fetches only the hours after it: none agai
 test('a backfill continuing the hourly run moves its watermark; one beyond a hole leaves the hole to the hourly run', async () => {
   const store = new MemoryStore();
   const start = TEST_END_HOUR - 9 * HOUR_SECONDS;
-  await runFetch([source], { store, clientFor: () => Promise.resolve(client()), now: () => new Date((start + 2 * HOUR_SECONDS + 600) * 1000), logger: silentLogger, ...noRetry }, { maxHoursPerSource: 48, startHour: start });
+  await runFetch([source], { store, clientFor: () => Promise.resolve(client()), now: () => new Date((start + 2 * HOUR_SECONDS + 600) * 1000), logger: silentLogger, ...NO_RETRY }, { maxHoursPerSource: 48, startHour: start });
   expect((await readWatermark(store, source.id)).watermark!.last_complete_hour_unix).toBe(start + HOUR_SECONDS);
   // Hours start+2h .. start+3h are a hole; the backfill covers start+4h .. start+6h.
-  await backfill(source, hoursBetween(start + 4 * HOUR_SECONDS, start + 6 * HOUR_SECONDS), { store, client: client(), now: () => NOW, ...noRetry });
+  await backfill(source, hoursBetween(start + 4 * HOUR_SECONDS, start + 6 * HOUR_SECONDS), { store, client: client(), now: () => NOW, ...NO_RETRY });
   expect((await readWatermark(store, source.id)).watermark!.last_complete_hour_unix).toBe(start + HOUR_SECONDS);
   const run = await hourly(store, start);
   expect(run.sources[0]!.fetched.map((h) => h.hour)).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map((k) => iso(start + k * HOUR_SECONDS)));

@@ -11,12 +11,11 @@ import { verifyHour } from '../../../shared/raw/verify_hour';
 import { readWatermark } from '../../../shared/raw/watermark';
 import { MemoryStore } from '../../../shared/storage/memory_store';
 import { createSubgraphClient, type SubgraphClient } from '../../../shared/subgraph/subgraph_client';
-import { smallMarket, TEST_END_HOUR } from '../../helpers/local_subgraph';
+import { smallMarket, TEST_END_HOUR, NO_RETRY } from '../../helpers/local_subgraph';
 
 const NOW = new Date((TEST_END_HOUR + HOUR_SECONDS + 600) * 1000);
 const START = TEST_END_HOUR - 11 * HOUR_SECONDS;
 const HOURS = 12;
-const noRetry = { retryPolicy: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 }, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 } };
 const iso = (h: number) => new Date(h * 1000).toISOString();
 let sg: LocalSubgraph;
 let source: Source;
@@ -29,7 +28,7 @@ afterAll(async () => {
 });
 
 const client = () => createSubgraphClient(source.id, (source.endpoint as { url: string }).url);
-const run = (store: MemoryStore, hoursInFlight: number, c: SubgraphClient = client()) => runFetch([source], { store, clientFor: () => Promise.resolve(c), now: () => NOW, logger: silentLogger, ...noRetry }, { maxHoursPerSource: 48, startHour: START, hoursInFlight });
+const run = (store: MemoryStore, hoursInFlight: number, c: SubgraphClient = client()) => runFetch([source], { store, clientFor: () => Promise.resolve(c), now: () => NOW, logger: silentLogger, ...NO_RETRY }, { maxHoursPerSource: 48, startHour: START, hoursInFlight });
 
 /** Holds each request until `width` are waiting (or every request still to come is), then lets them all go. */
 function gatedClient(inner: SubgraphClient, width: number, total: number) {

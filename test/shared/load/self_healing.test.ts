@@ -16,13 +16,12 @@ import { LocalFolderStore } from '../../../shared/storage/local_folder_store';
 import { createSubgraphClient } from '../../../shared/subgraph/subgraph_client';
 import { ensureLocalRawView } from '../../../shared/transform/local_raw_view';
 import { DuckDbWarehouse } from '../../../shared/warehouse/duckdb_warehouse';
-import { smallMarket, TEST_END_HOUR } from '../../helpers/local_subgraph';
+import { smallMarket, TEST_END_HOUR, NO_RETRY } from '../../helpers/local_subgraph';
 
 // Issue 10, point 3: before, each of these answered a retryable "not ready" on every load, forever.
 const NOW = new Date((TEST_END_HOUR + HOUR_SECONDS + 600) * 1000);
 const FIRST = TEST_END_HOUR - 2 * HOUR_SECONDS;
 const BROKEN = TEST_END_HOUR - HOUR_SECONDS;
-const noRetry = { retryPolicy: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 }, retryDeps: { sleep: () => Promise.resolve(), random: () => 0 } };
 
 let sg: LocalSubgraph;
 let source: Source;
@@ -58,7 +57,7 @@ describe.each(['fetch run', 'backfill'])('healed by the next %s', (healer) => {
     const store = new LocalFolderStore(dir);
     const warehouse = await DuckDbWarehouse.open();
     const client = createSubgraphClient(source.id, (source.endpoint as { url: string }).url);
-    const fetchOnce = () => runFetch([source], { store, clientFor: () => Promise.resolve(client), now: () => NOW, logger: silentLogger, ...noRetry }, { maxHoursPerSource: 24, startHour: FIRST });
+    const fetchOnce = () => runFetch([source], { store, clientFor: () => Promise.resolve(client), now: () => NOW, logger: silentLogger, ...NO_RETRY }, { maxHoursPerSource: 24, startHour: FIRST });
     const loadDeps = { store, warehouse, ensureRawTable: () => ensureLocalRawView(warehouse, dir, true), now: () => NOW, logger: silentLogger };
     try {
       expect((await fetchOnce()).sources[0]!.fetched.map((h) => h.hour)).toEqual([FIRST, BROKEN, TEST_END_HOUR].map((h) => new Date(h * 1000).toISOString()));
@@ -77,7 +76,7 @@ describe.each(['fetch run', 'backfill'])('healed by the next %s', (healer) => {
         const second = await fetchOnce();
         expect(second.sources[0]!.fetched.map((h) => [h.hour, h.repair])).toEqual([[new Date(BROKEN * 1000).toISOString(), true]]);
       } else {
-        const result = await backfill(source, [FIRST, BROKEN, TEST_END_HOUR], { store, client, now: () => NOW, ...noRetry });
+        const result = await backfill(source, [FIRST, BROKEN, TEST_END_HOUR], { store, client, now: () => NOW, ...NO_RETRY });
         expect([result.done, result.skipped]).toEqual([3, 2]);
       }
       expect(await store.read(repairMarkerKey(source.id, BROKEN))).toBeNull();
