@@ -25,4 +25,4 @@ test("a simulated store's freshness is measured against the hour after its last 
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
-}, 120_000);
+}, 600_000);
