@@ -18,46 +18,104 @@ export interface Invocation {
   readonly traceId: string | undefined;
 }
 
-export type HttpHandler = (req: Request, invocation: Invocation) => Promise<HttpAnswer>;
+/** A handler may answer at once (no I/O needed) or later. */
+export type HttpHandler = (req: Request, invocation: Invocation) => HttpAnswer | Promise<HttpAnswer>;
+
+/** Receives each successful (2xx) invocation instead of a log line of its own: see requestSummary. */
+export type SuccessSink = (status: number, latencyMs: number) => void;
 
 export interface HttpFunctionOptions {
   readonly logger: Logger;
   readonly projectId?: string | undefined;
   readonly clock?: () => number;
+  /**
+   * Where 2xx invocations are recorded: absent, each writes its own log line (every function
+   * but serve); a sink gathers them (serve: one summary line a minute, see request_summary.ts).
+   */
+  readonly successes?: SuccessSink;
 }
+
+/** The function the framework runs: a promise only when the answer needed one. */
+export type HttpEntry = (req: Request, res: Response) => Promise<void> | undefined;
+
+/** The JSON content type Express's res.json sets. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The one HTTP wrapper of every function: runs the handler, answers JSON, maps errors to a status
  * from their class (4xx for the caller's mistakes, 5xx when a retry can help) with a JSON error
  * body, and writes one log line per invocation with the status, latency and trace id.
+ *
+ * A handler that answers at once is answered without a promise: the framework runs each request
+ * in a domain, whose async hook costs every promise created a call and a GC-tracked destroy hook.
  */
-export function httpFunction(name: string, handler: HttpHandler, options: HttpFunctionOptions): (req: Request, res: Response) => Promise<void> {
+export function httpFunction(name: string, handler: HttpHandler, options: HttpFunctionOptions): HttpEntry {
   const clock = options.clock ?? Date.now;
-  return async (req, res) => {
+  return (req, res) => {
     const started = clock();
-    const traceId = traceIdFrom(req.get('traceparent'), req.get('x-cloud-trace-context'));
-    const logger = options.logger.child({ function: name, ...traceFields(traceId, options.projectId) });
-    let answer: HttpAnswer;
-    let failure: unknown;
-    try {
-      answer = await handler(req, { logger, traceId });
-    } catch (err) {
-      failure = err;
-      answer = errorAnswer(err);
-    }
-    for (const [k, v] of Object.entries(answer.headers ?? {})) res.set(k, v);
-    if (answer.bodyJson === undefined) {
-      res.status(answer.status).json(answer.body);
-    } else {
-      // What res.json does after its JSON.stringify: the same headers and bytes.
-      if (!res.get('Content-Type')) res.set('Content-Type', 'application/json');
-      res.status(answer.status).send(answer.bodyJson);
-    }
-    const severity = answer.status >= 500 ? 'ERROR' : answer.status >= 400 ? 'WARNING' : 'INFO';
-    const fields: Record<string, unknown> = {
-      httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: answer.status, latency: `${((clock() - started) / 1000).toFixed(3)}s` },
+    let traceId: string | undefined | null = null;
+    const traceIdOnce = (): string | undefined => (traceId === null ? (traceId = traceIdFrom(req.get('traceparent'), req.get('x-cloud-trace-context'))) : traceId);
+    let logger: Logger | undefined;
+    const loggerOnce = (): Logger => (logger ??= options.logger.child({ function: name, ...traceFields(traceIdOnce(), options.projectId) }));
+    // Built on first read: serve's hot path never reads them.
+    const invocation: Invocation = {
+      get logger() {
+        return loggerOnce();
+      },
+      get traceId() {
+        return traceIdOnce();
+      },
     };
-    if (failure !== undefined) fields.error = failure instanceof Error ? { name: failure.name, message: failure.message } : { message: typeof (failure as { message?: unknown }).message === 'string' ? (failure as { message: string }).message : JSON.stringify(failure) };
-    logger.log(severity, `${name} ${req.method} ${req.path} -> ${answer.status}`, fields);
+    const finish = (answer: HttpAnswer, failure?: unknown): void => {
+      send(res, answer);
+      const latencyMs = clock() - started;
+      if (options.successes && answer.status < 300 && failure === undefined) {
+        options.successes(answer.status, latencyMs);
+        return;
+      }
+      const severity = answer.status >= 500 ? 'ERROR' : answer.status >= 400 ? 'WARNING' : 'INFO';
+      const fields: Record<string, unknown> = {
+        httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: answer.status, latency: `${(latencyMs / 1000).toFixed(3)}s` },
+      };
+      if (failure !== undefined) fields.error = failure instanceof Error ? { name: failure.name, message: failure.message } : { message: typeof (failure as { message?: unknown }).message === 'string' ? (failure as { message: string }).message : JSON.stringify(failure) };
+      loggerOnce().log(severity, `${name} ${req.method} ${req.path} -> ${answer.status}`, fields);
+    };
+    let answered: HttpAnswer | Promise<HttpAnswer>;
+    try {
+      answered = handler(req, invocation);
+    } catch (err) {
+      finish(errorAnswer(err), err);
+      return undefined;
+    }
+    if (!(answered instanceof Promise)) {
+      finish(answered);
+      return undefined;
+    }
+    return answered.then(
+      (answer) => {
+        finish(answer);
+      },
+      (err: unknown) => {
+        finish(errorAnswer(err), err);
+      },
+    );
   };
+}
+
+/** Writes an answer: JSON from `body` through Express, or pre-serialised `bodyJson` as is. */
+function send(res: Response, answer: HttpAnswer): void {
+  if (answer.bodyJson === undefined) {
+    for (const [k, v] of Object.entries(answer.headers ?? {})) res.set(k, v);
+    res.status(answer.status).json(answer.body);
+    return;
+  }
+  // Straight to Node's response, with the headers res.send would set (the framework turns ETags
+  // off): res.send re-parses the content type to add its charset, copies a body of 1,000
+  // characters or more into a Buffer, and checks freshness, which only GET and HEAD can be.
+  const headers = answer.headers;
+  if (headers) for (const k in headers) res.setHeader(k, headers[k]!);
+  res.statusCode = answer.status;
+  res.setHeader('content-type', JSON_CONTENT_TYPE);
+  res.setHeader('content-length', Buffer.byteLength(answer.bodyJson));
+  res.end(answer.bodyJson);
 }

@@ -1,4 +1,3 @@
-import type { Request, Response } from '@google-cloud/functions-framework';
 import { isCloudRuntime, type Env } from '../../shared/config/env';
 import { httpStatusOf } from '../../shared/errors';
 import { parseFetchConfig } from '../../shared/fetch/fetch_config';
@@ -9,7 +8,7 @@ import { openSecrets } from '../../shared/secrets/open_secrets';
 import type { Secrets } from '../../shared/secrets/secrets';
 import { openObjectStore } from '../../shared/storage/open_store';
 import { freshnessLogLine, logOps } from '../../shared/ops/ops_log';
-import { httpFunction } from '../_runtime/http_function';
+import { httpFunction, type HttpEntry } from '../_runtime/http_function';
 
 export interface FetchFunctionOverrides {
   readonly now?: () => Date;
@@ -24,7 +23,7 @@ export interface FetchFunctionOverrides {
  * use-case and answers its JSON summary: 200 when every source succeeded, otherwise the status of
  * the first failure (5xx only when a retry can help), so Cloud Scheduler retries.
  */
-export function createFetchFunction(env: Env, overrides: FetchFunctionOverrides = {}): (req: Request, res: Response) => Promise<void> {
+export function createFetchFunction(env: Env, overrides: FetchFunctionOverrides = {}): HttpEntry {
   const config = parseFetchConfig(env);
   const store = openObjectStore(config.storeUrl);
   const secretValues: string[] = [];

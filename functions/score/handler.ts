@@ -1,4 +1,3 @@
-import type { Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/alerts_config';
 import { loadMuteList } from '../../shared/alerts/mute_list';
@@ -15,7 +14,7 @@ import { openWarehouse } from '../../shared/warehouse/open_warehouse';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
 import { parseOrThrow } from '../../shared/validation';
 import { alertRateLogLine, freshnessLogLine, logOps } from '../../shared/ops/ops_log';
-import { httpFunction } from '../_runtime/http_function';
+import { httpFunction, type HttpEntry } from '../_runtime/http_function';
 
 /** Everything the score function reads from the environment. */
 export const scoreEnvSchema = z.object({
@@ -46,7 +45,7 @@ export interface ScoreFunctionOverrides {
  * pool_scores and delivers alerts. The mart not having the hour yet answers 503 so the scheduler
  * retries; a rerun replaces the hour's scores and posts nothing twice.
  */
-export function createScoreFunction(env: Env, overrides: ScoreFunctionOverrides = {}): (req: Request, res: Response) => Promise<void> {
+export function createScoreFunction(env: Env, overrides: ScoreFunctionOverrides = {}): HttpEntry {
   const e = parseEnv(scoreEnvSchema, env);
   const store = openObjectStore(e.DATA_STORE_URL);
   const secretValues: string[] = [];

@@ -1,4 +1,4 @@
-import type { Request, Response } from '@google-cloud/functions-framework';
+import type { Request } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { baseEnvShape, isCloudRuntime, parseEnv, warehouseUrlVar, type Env } from '../../shared/config/env';
 import { jsonLogger, type Logger } from '../../shared/logging';
@@ -13,7 +13,8 @@ import { createServeApi, type ServeApi, type ServeRequest } from '../../shared/s
 import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
 import { openObjectStore } from '../../shared/storage/open_store';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
-import { httpFunction } from '../_runtime/http_function';
+import { httpFunction, type HttpEntry } from '../_runtime/http_function';
+import { requestSummary } from '../_runtime/request_summary';
 
 const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -53,7 +54,7 @@ export interface ServeFunctionOverrides {
  * is checked and the production model starts loading at cold start; the API key (optional) is
  * read from Secret Manager once; the warehouse opens on the first stored-score lookup.
  */
-export function createServeFunction(env: Env, overrides: ServeFunctionOverrides = {}): (req: Request, res: Response) => Promise<void> {
+export function createServeFunction(env: Env, overrides: ServeFunctionOverrides = {}): HttpEntry {
   const e = parseEnv(serveEnvSchema, env);
   const logger = overrides.logger ?? jsonLogger(stdoutLines.writeLine, { component: 'serve' });
   const clock = overrides.clock ?? Date.now;
@@ -107,11 +108,22 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
     }));
   void apiOnce().catch(() => undefined);
 
+  const successes = requestSummary('serve', logger.child({ function: 'serve' }), clock);
+  // The last window's line at shutdown, written with the batched lines (whose own flush at exit
+  // may have run already). Tests pass their own logger and flush themselves.
+  if (!overrides.logger) {
+    process.once('exit', () => {
+      successes.flush();
+      stdoutLines.flush();
+    });
+  }
+
   // Once the API is set up, a request goes to it directly: no promise of its own on the hot path.
-  return httpFunction('serve', (req) => (apiReady ? Promise.resolve(apiReady(serveRequestOf(req))) : apiOnce().then((ready) => ready(serveRequestOf(req)))), {
+  return httpFunction('serve', (req) => (apiReady ? apiReady(serveRequestOf(req)) : apiOnce().then((ready) => ready(serveRequestOf(req)))), {
     logger,
     projectId: isCloudRuntime(env) ? e.GOOGLE_CLOUD_PROJECT : undefined,
     clock,
+    successes: successes.record,
   });
 }
 

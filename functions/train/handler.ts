@@ -1,4 +1,3 @@
-import type { Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { baseEnvShape, parseEnv, warehouseUrlVar, type Env } from '../../shared/config/env';
 import { InvalidInputError } from '../../shared/errors';
@@ -8,7 +7,7 @@ import { trainModel } from '../../shared/train/train_model';
 import { envNameOf, parseTrainOptions, TRAIN_OPTION_KEYS, trainOptionsFromEnv } from '../../shared/train/train_options';
 import { openWarehouse } from '../../shared/warehouse/open_warehouse';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
-import { httpFunction } from '../_runtime/http_function';
+import { httpFunction, type HttpEntry } from '../_runtime/http_function';
 
 /** Everything the train function reads from the environment; TRAIN_<OPTION> set a run's defaults. */
 export const trainEnvSchema = z.object({
@@ -30,7 +29,7 @@ export interface TrainFunctionOverrides {
  * evaluates out of time, registers the version and promotes it only past the champion gate. A JSON
  * body may override any option of the run (`{"windowDays": 14}`); a bad option answers 400.
  */
-export function createTrainFunction(env: Env, overrides: TrainFunctionOverrides = {}): (req: Request, res: Response) => Promise<void> {
+export function createTrainFunction(env: Env, overrides: TrainFunctionOverrides = {}): HttpEntry {
   const e = parseEnv(trainEnvSchema, env);
   const defaults = trainOptionsFromEnv(env);
   parseTrainOptions(defaults); // a bad TRAIN_* variable fails the cold start, not the first run

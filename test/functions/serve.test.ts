@@ -87,7 +87,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('POST /score through the Functions Framework: the model file at SERVE_MODEL_KEY scores, its version in a header, one log line', async () => {
+test('POST /score through the Functions Framework: the model file at SERVE_MODEL_KEY scores, its version in a header; a 2xx is counted in the minute summary line, a 4xx has its own line', async () => {
   await start({}, { logger });
   const version = await modelFileLoader(store, KEY).productionVersion();
   const res = await call('/score', postJson(oneRow, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }));
@@ -97,8 +97,22 @@ test('POST /score through the Functions Framework: the model file at SERVE_MODEL
   expect(body.model_version).toBe(version);
   expect(body.results).toHaveLength(1);
   expect(body.results[0]!.pool_id).toBe('p');
-  const requestLines = logger.lines.filter((l) => typeof l.message === 'string' && l.message.startsWith('serve POST'));
-  expect(requestLines.map((l) => [l.message, l.trace_id])).toEqual([['serve POST /score -> 200', '4bf92f3577b34da6a3ce929d0e0e4736']]);
+  const serveLines = () => logger.lines.filter((l) => typeof l.message === 'string' && l.message.startsWith('serve'));
+  expect(serveLines()).toEqual([]);
+
+  const bad = await call('/score', postJson(JSON.stringify({ rows: [] }), { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }));
+  expect(bad.status).toBe(400);
+  expect(serveLines().map((l) => [l.severity, l.message, l.trace_id])).toEqual([['WARNING', 'serve POST /score -> 400', '4bf92f3577b34da6a3ce929d0e0e4736']]);
+
+  now += 30_000;
+  expect((await call('/score', postJson(oneRow))).status).toBe(200);
+  expect(serveLines()).toHaveLength(1);
+  // The first answer after the minute writes the summary of the one before it.
+  now += 31_000;
+  expect((await call('/score', postJson(oneRow))).status).toBe(200);
+  expect(serveLines().slice(1)).toEqual([
+    { severity: 'INFO', message: 'serve: 2 requests answered 2xx in 61 s', function: 'serve', requests: { answered2xx: 2, byStatus: { 200: 2 }, windowSeconds: 61, latencyMeanMs: 0, latencyMaxMs: 0 } },
+  ]);
 });
 
 test('answers the framework raises before the function runs are JSON error bodies too', async () => {
