@@ -7,7 +7,7 @@
  * secrets come from the same environment as the fetch function (DATA_STORE_URL, DEX_SOURCES,
  * LOCAL_SUBGRAPH_URL, SECRETS_BACKEND...); --store and --subgraph override it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CliUsageError, parseCliArgs, runCli } from './cli_args';
 import { withLocalDefaults } from './local_defaults';
 import { backfill, formatProgress, hoursBetween } from '../shared/fetch/backfill';

@@ -2,14 +2,14 @@
  * npm run build: one deployable source folder per Cloud Function.
  *
  * Every functions/<name>/index.ts is bundled by esbuild with the shared library (query documents
- * included) into dist/functions/<name>/bundle.js with its source map; index.js turns source maps on
- * and loads it, so a stack trace names the .ts lines. Beside them: a package.json pinning the few
+ * included) into dist/functions/<name>/bundle.js with its source map, which the stack traces the
+ * functions log are mapped through (.ts lines); index.js loads it. Beside them: a package.json pinning the few
  * packages that stay external (the Functions Framework, which the nodejs22 runtime starts from
  * node_modules and the function must register with; Google's client libraries), and a
  * package-lock.json cut from the root lock, so `npm ci` there installs exactly the tested versions.
  * Terraform zips each folder.
  */
-import { build } from 'esbuild';
+import { build, type PluginBuild } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -54,9 +54,22 @@ export interface Lockfile {
   packages: Record<string, LockEntry>;
 }
 
-// Loaded by index.js before the bundle: Node parses a file's source map only when source maps were
-// on as it loaded, so a banner inside the bundle itself would be too late.
-const LOADER = "'use strict';\n// Stack traces name the TypeScript sources (bundle.js.map).\nprocess.setSourceMapsEnabled(true);\nmodule.exports = require('./bundle.js');\n";
+// Node's own source maps stay off: they parse the whole map as the bundle loads, a twentieth of a
+// cold start. The stacks the functions log are mapped on first need (source_mapped_stack.ts).
+const LOADER = "'use strict';\n// Logged stack traces name the TypeScript sources (bundle.js.map, read on first need).\nmodule.exports = require('./bundle.js');\n";
+
+/**
+ * zod's classic API re-exports every one of its ~50 locales (z.locales), so a bundle carries them
+ * all (about 400 KB, much of it non-ASCII text that makes the whole bundle slower to parse) while
+ * zod only ever formats its messages in English (z.config(en()), which no code here changes). The
+ * locale index is cut down to English; test/scripts/build_functions.test.ts checks the bundle.
+ */
+const ENGLISH_ZOD_MESSAGES_ONLY = {
+  name: 'english-zod-messages-only',
+  setup(b: PluginBuild) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/ }, () => ({ contents: "export { default as en } from './en.js';\n", loader: 'js' }));
+  },
+};
 
 export async function buildFunctions(functionsDir: string, outDir: string): Promise<BuiltFunction[]> {
   const names = existsSync(functionsDir)
@@ -83,6 +96,7 @@ export async function buildFunctions(functionsDir: string, outDir: string): Prom
       sourcesContent: false,
       external: [...RUNTIME_PACKAGES, ...LOCAL_ONLY_PACKAGES],
       metafile: true,
+      plugins: [ENGLISH_ZOD_MESSAGES_ONLY],
       logLevel: 'warning',
     });
     writeFileSync(join(dir, 'index.js'), LOADER);

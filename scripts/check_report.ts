@@ -1,6 +1,6 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../shared/errors';
 import { DEFAULT_CHROMIUM, checkReportInBrowser, chromiumAvailable } from '../shared/report/browser_check';
 import { demoReportData } from '../shared/report/demo_report_data';

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { rawExternalTableDefinition, tableDefinition } from '../shared/warehouse/bigquery_sql';
 import { RAW_EXTERNAL_TABLE, TABLE_SPECS } from '../shared/warehouse/table_registry';
 import { parseCliArgs, runCli } from './cli_args';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { localSources } from '../shared/config/sources';
 import { ConfigError } from '../shared/errors';
 import { openObjectStore } from '../shared/storage/open_store';

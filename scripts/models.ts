@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../shared/errors';
 import { jsonLogger } from '../shared/logging';
 import { promoteByHand, rollbackByHand } from '../shared/model_registry/manual_promotion';

@@ -6,7 +6,7 @@
  * recorded subgraph responses, docs/replay-format.md) and serves it as the three subgraphs, fetches every hour, loads and transforms on DuckDB, through the same
  * use-cases the Cloud Functions call, then says what it found and where the files are.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { runPipeline } from '../local/pipeline/run_pipeline';
 import { truthDetectionLines } from '../shared/train/truth_detection_text';
 import { CliUsageError, parseCliArgs, runCli } from './cli_args';

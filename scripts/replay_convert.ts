@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CliUsageError, parseCliArgs, runCli } from './cli_args';
 import { convertHourlyCsv, REALDATA_HOURLY_FILE, REALDATA_MISSING_FIELDS } from '../local/replay/convert_realdata';
 import { readReplayDir } from '../local/replay/read_replay';

@@ -8,7 +8,7 @@
  */
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonLogger, silentLogger } from '../shared/logging';
 import type { RankingMetrics } from '../shared/metrics/evaluation';
 import { flagNameOf, parseTrainOptions, trainOptionsSchema, TRAIN_OPTION_KEYS } from '../shared/train/train_options';

@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CliUsageError, parseCliArgs, runCli } from './cli_args';
 import { readStoreIdentity } from '../shared/local_store/store_identity';
 import { LOCAL_DEFAULTS } from './local_defaults';

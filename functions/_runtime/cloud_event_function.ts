@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors';
 import type { Logger } from '../../shared/logging';
 import type { DeadLetter } from '../../shared/ops/dead_letters';
 import { isRetryable } from './error_body';
+import { sourceMappedStack } from './source_mapped_stack';
 import { traceFields, traceIdFrom } from './trace';
 import type { Invocation } from './http_function';
 
@@ -33,7 +34,8 @@ export function cloudEventFunction(name: string, handler: CloudEventHandler, opt
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (isRetryable(err)) {
-        logger.log('WARNING', `${name} failed, will be retried: ${message}`, { error: { kind: err instanceof AppError ? err.kind : 'internal', message, retryable: true } });
+        const unexpected = err instanceof Error && !(err instanceof AppError);
+        logger.log('WARNING', `${name} failed, will be retried: ${message}`, { error: { kind: err instanceof AppError ? err.kind : 'internal', message, retryable: true, ...(unexpected ? { stack: sourceMappedStack(err) } : {}) } });
         // The framework prints what it is given to stderr: a message, not a stack trace.
         const retry = new Error(`${name}: ${message}`);
         retry.stack = retry.message;

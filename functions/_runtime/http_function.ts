@@ -1,6 +1,8 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { Logger } from '../../shared/logging';
+import { AppError } from '../../shared/errors';
 import { errorAnswer } from './error_body';
+import { sourceMappedStack } from './source_mapped_stack';
 import { traceFields, traceIdFrom } from './trace';
 
 /** What a handler answers: the wrapper writes it as JSON. */
@@ -77,7 +79,7 @@ export function httpFunction(name: string, handler: HttpHandler, options: HttpFu
       const fields: Record<string, unknown> = {
         httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: answer.status, latency: `${(latencyMs / 1000).toFixed(3)}s` },
       };
-      if (failure !== undefined) fields.error = failure instanceof Error ? { name: failure.name, message: failure.message } : { message: typeof (failure as { message?: unknown }).message === 'string' ? (failure as { message: string }).message : JSON.stringify(failure) };
+      if (failure !== undefined) fields.error = errorFields(failure);
       loggerOnce().log(severity, `${name} ${req.method} ${req.path} -> ${answer.status}`, fields);
     };
     let answered: HttpAnswer | Promise<HttpAnswer>;
@@ -100,6 +102,13 @@ export function httpFunction(name: string, handler: HttpHandler, options: HttpFu
       },
     );
   };
+}
+
+/** What the log line says of a failure: an unexpected one (a bug, not an AppError) with its stack. */
+function errorFields(failure: unknown): Record<string, unknown> {
+  if (!(failure instanceof Error)) return { message: typeof (failure as { message?: unknown }).message === 'string' ? (failure as { message: string }).message : JSON.stringify(failure) };
+  if (failure instanceof AppError) return { name: failure.name, message: failure.message };
+  return { name: failure.name, message: failure.message, stack: sourceMappedStack(failure) };
 }
 
 /** Writes an answer: JSON from `body` through Express, or pre-serialised `bodyJson` as is. */

@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseEnvShape, parseEnv, warehouseUrlVar, type Env } from '../../shared/config/env';
 import { InvalidInputError } from '../../shared/errors';
 import { jsonLogger, type Logger } from '../../shared/logging';

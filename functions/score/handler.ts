@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/alerts_config';
 import { loadMuteList } from '../../shared/alerts/mute_list';
 import type { Notifier } from '../../shared/alerts/notifier';

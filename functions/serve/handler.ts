@@ -1,5 +1,5 @@
 import type { Request } from '@google-cloud/functions-framework';
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseEnvShape, isCloudRuntime, parseEnv, warehouseUrlVar, type Env } from '../../shared/config/env';
 import { jsonLogger, type Logger } from '../../shared/logging';
 import { openSecrets } from '../../shared/secrets/open_secrets';

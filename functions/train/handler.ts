@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseEnvShape, parseEnv, warehouseUrlVar, type Env } from '../../shared/config/env';
 import { InvalidInputError } from '../../shared/errors';
 import { jsonLogger, type Logger } from '../../shared/logging';

@@ -16,7 +16,7 @@ import { replaySource, simulationSource, type PipelineDataSource } from './data_
 import { parseTruthFile, truthEvents } from '../../shared/detection/truth_file';
 import { ConfigError, InvalidInputError } from '../../shared/errors';
 import { BENCHMARK_SCORE_DAYS } from '../market/benchmark_window';
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/alerts_config';
 import { loadMuteList } from '../../shared/alerts/mute_list';
 import { scoreHour, type ScoreHourResult } from '../../shared/pipeline/score_hour';

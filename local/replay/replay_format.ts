@@ -4,7 +4,7 @@
  * subgraph returns it to the fetch query. Pure: text in, validated rows or an error naming the
  * file, the line and the field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../shared/errors';
 import { HOUR_SECONDS } from '../../shared/hours';
 import { SUBGRAPH_KINDS, type SubgraphKind } from '../../shared/subgraph/kinds';

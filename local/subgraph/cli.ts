@@ -9,7 +9,7 @@
  * until interrupted.
  */
 import { writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCliArgs, runCli } from '../../scripts/cli_args';
 import { lastFullHour } from '../../shared/hours';
 import { HOUR_SECONDS, SUBGRAPH_KINDS } from '../market/market';

@@ -13,7 +13,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { simulateMarket } from '../../local/market/simulate_market';
 import { BENCHMARK_END_HOUR, BENCHMARK_SCORE_DAYS } from '../../local/market/benchmark_window';
 import { DEFAULT_POLICY, DEFAULT_RULES, defaultPolicy, thresholdForRate, type AlertPolicy, type RuleThresholds } from '../../shared/alerting';

@@ -8,7 +8,7 @@
  * without the forest) on and off. Seeds pooled; one markdown table on stdout. Choose on tuning
  * seeds, then report held-out seeds with the choice fixed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BENCHMARK_END_HOUR, BENCHMARK_SCORE_DAYS } from '../../local/market/benchmark_window';
 import { simulateMarket } from '../../local/market/simulate_market';
 import { defaultPolicy, thresholdForRate } from '../../shared/alerting';

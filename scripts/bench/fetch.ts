@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCliArgs, runCli } from '../cli_args';
 import { localSources } from '../../shared/config/sources';
 import { backfill, hoursBetween } from '../../shared/fetch/backfill';

@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCliArgs, runCli } from '../cli_args';
 import { fetchWindow, loadWindow } from '../../local/pipeline/fetch_and_load';
 import { startSubgraphProcess } from '../../local/pipeline/subgraph_process';

@@ -11,7 +11,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCliArgs, runCli } from '../cli_args';
 import { averagePrecision, rocAuc } from '../../shared/metrics/ranking';
 import { createImplementation, IMPLEMENTATIONS } from './implementations';

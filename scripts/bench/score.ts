@@ -14,7 +14,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertsConfig, alertsEnvShape, openNotifier } from '../../shared/alerts/alerts_config';
 import { loadMuteList } from '../../shared/alerts/mute_list';
 import { HOUR_SECONDS, iso } from '../../shared/hours';

@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
 import { IsolationForest, matrixFromArrays, serializeModel } from '../../shared/iforest';
 import { Rng } from '../../shared/rng';

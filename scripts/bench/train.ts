@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FEATURE_NAMES } from '../../shared/features/feature_spec';
 import { silentLogger } from '../../shared/logging';
 import { LocalFolderStore } from '../../shared/storage/local_folder_store';

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HOUR_SECONDS } from '../../local/market/market';
 import { LOAD_DELAY_SECONDS, recordHoursAsVerified, writeMarketRawFast } from '../../local/market/raw_records';
 import { simulateMarket } from '../../local/market/simulate_market';

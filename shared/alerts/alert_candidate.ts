@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_TYPES, SEVERITIES, type AlertType, type Severity } from '../alerting/vocabulary';
 import { featureContributionSchema } from '../scoring/write_hour_scores';
 

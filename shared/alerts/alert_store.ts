@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UpstreamError } from '../errors';
 import { ALERTS } from '../scoring/tables';
 import { parseOrThrow } from '../validation';

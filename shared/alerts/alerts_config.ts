@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCloudRuntime, type Env } from '../config/env';
 import { ConfigError } from '../errors';
 import type { Logger } from '../logging';

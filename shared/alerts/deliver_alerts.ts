@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, ConfigError, InvalidInputError } from '../errors';
 import { HOUR_SECONDS, iso } from '../hours';
 import type { Logger } from '../logging';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../errors';
 import type { ObjectStore } from '../storage/object_store';
 import { parseOrThrow } from '../validation';

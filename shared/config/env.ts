@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors';
 import { parseStoreUrl } from '../storage/store_url';
 import { parseWarehouseUrl } from '../warehouse/warehouse_url';

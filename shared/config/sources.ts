@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors';
 import { SUBGRAPH_KINDS } from '../subgraph/kinds';
 import { parseOrThrow } from '../validation';

@@ -2,7 +2,7 @@
  * The truth file format (docs/replay-format.md#truth-file): the simulator's truth.json, and the
  * format any other generator writes to have its alerts judged by `npm run pipeline -- --truth`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../errors';
 import { HOUR_SECONDS } from '../hours';
 import { SUBGRAPH_KINDS } from '../subgraph/kinds';

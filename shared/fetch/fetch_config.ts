@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_SOURCES, localSources, parseSources, type Source } from '../config/sources';
 import { baseEnvShape, isCloudRuntime, isoHourVar, parseEnv, parseJsonVar, type Env } from '../config/env';
 import { ConfigError } from '../errors';

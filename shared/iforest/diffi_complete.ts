@@ -36,7 +36,9 @@ export function completeDiffiForest(model: IsolationForestModel): CompleteDiffiF
   const depth = maxLeafDepth(forest);
   if (forest.kind !== 'axis-parallel' || depth > MAX_COMPLETE_DIFFI_DEPTH || model.params.heightLimit === 0) return undefined;
   const { trees, feature, threshold: exact, leafValue, leafDepth } = completeLayout(forest, depth);
-  const threshold = Float32Array.from(exact, float32AtMost);
+  // A plain loop: Float32Array.from with a map function took about 10x longer at model load.
+  const threshold = new Float32Array(exact.length);
+  for (let i = 0; i < exact.length; i++) threshold[i] = float32AtMost(exact[i]!);
   const weights = new Float64Array(depth + 1);
   for (let d = 1; d <= depth; d++) weights[d] = 1 / d - 1 / model.params.heightLimit;
   const cols = model.featureNames.length;

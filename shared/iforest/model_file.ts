@@ -1,5 +1,5 @@
 import { parseOrThrow } from '../validation';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelFileError } from '../errors';
 import type { ForestArrays } from './forest_arrays';
 import { IsolationForest } from './isolation_forest';

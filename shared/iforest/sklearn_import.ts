@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelFileError } from '../errors';
 import { parseOrThrow } from '../validation';
 import { positionalFeatureNames } from './feature_matrix';

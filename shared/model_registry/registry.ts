@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError, ModelFileError, PreconditionFailedError } from '../errors';
 import { parseModelFile } from '../iforest/model_file';
 import type { IsolationForest } from '../iforest/isolation_forest';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What one fetched hour wrote; the load step checks objects against it before trusting them. */
 export const hourManifestSchema = z

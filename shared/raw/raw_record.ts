@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One pool-hour as stored in the raw layer, the same shape for Uniswap V3, Sushi V3 and Sushi V2.

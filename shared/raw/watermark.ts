@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PreconditionFailedError } from '../errors';
 import type { ObjectStore } from '../storage/object_store';
 import { HOUR_SECONDS } from '../hours';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../alerting/vocabulary';
 import { InvalidInputError } from '../errors';
 import { parseOrThrow } from '../validation';

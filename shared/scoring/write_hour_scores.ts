@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_TYPES, SEVERITIES } from '../alerting/vocabulary';
 import { InvalidInputError } from '../errors';
 import { iso } from '../hours';

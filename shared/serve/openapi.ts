@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorBodySchema, healthSchema, scoreRequestSchema, scoreResponseSchema, storedHourResponseSchema, storedLatestResponseSchema } from './score_schema';
 
 type JsonSchema = Record<string, unknown>;

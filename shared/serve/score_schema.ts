@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Rows one POST /score may carry. */
 export const MAX_ROWS = 10_000;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Source } from '../config/sources';
 import type { RawPoolHour } from '../raw/raw_record';
 

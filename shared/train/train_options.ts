@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../errors';
 
 const MODEL_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;

@@ -45,6 +45,8 @@ test('an error thrown at once or later becomes the JSON error body and a log lin
     throw new TypeError('x is undefined');
   });
   expect([unexpected.status, unexpected.lines[0]!.severity]).toEqual([500, 'ERROR']);
+  // A bug's line carries its stack (the caller's mistakes above do not: they have no stack key).
+  expect((unexpected.lines[0]!.error as { stack: string }).stack).toMatch(/^TypeError: x is undefined\n\s+at .*http_function\.test\.ts:\d+:\d+/);
 });
 
 test('with a success sink a 2xx writes no line of its own and is handed to the sink; a 4xx still has its line', async () => {

@@ -46,10 +46,12 @@ describe('a probe function', () => {
       [
         "import * as ff from '@google-cloud/functions-framework';",
         `import { averagePathLength } from ${JSON.stringify(join(REPO, 'shared', 'iforest', 'path_length'))};`,
+        `import { sourceMappedStack } from ${JSON.stringify(join(REPO, 'functions', '_runtime', 'source_mapped_stack'))};`,
         "ff.http('probe', (req, res) => {",
         "  if (req.query.fail) throw new Error('probe failed');",
         '  res.send(String(averagePathLength(256)));',
         '});',
+        'export { sourceMappedStack };',
       ].join('\n'),
     );
     built = await buildFunctions(join(WORK, 'functions'), join(WORK, 'out'));
@@ -82,12 +84,16 @@ fn({ query: {} }, { send: (body) => process.stdout.write(body) });`;
     expect(execFileSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8' })).toBe('10.244770920119917');
   });
 
-  test('a thrown error names the TypeScript source line', () => {
-    const script = `require(${JSON.stringify(join(out, 'index.js'))});
+  test('the source map is not parsed as the bundle loads; a logged stack is mapped to the TypeScript line', () => {
+    const script = `const { sourceMappedStack } = require(${JSON.stringify(join(out, 'index.js'))});
 const fn = require('@google-cloud/functions-framework/testing').getFunction('probe');
-try { fn({ query: { fail: '1' } }, {}); } catch (err) { process.stdout.write(err.stack); }`;
-    const stack = execFileSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8' });
-    expect(stack.split('\n').slice(0, 2).join('\n')).toMatch(/^Error: probe failed\n\s+at .*functions[/\\]probe[/\\]index\.ts:4:\d+\)?$/);
+try { fn({ query: { fail: '1' } }, {}); } catch (err) {
+  process.stdout.write(JSON.stringify({ raw: err.stack, mapped: sourceMappedStack(err, ${JSON.stringify(join(out, 'bundle.js'))}) }));
+}`;
+    const { raw, mapped } = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8' })) as { raw: string; mapped: string };
+    expect(raw.split('\n')[1]).toMatch(/bundle\.js:\d+:\d+\)?$/);
+    expect(mapped.split('\n').slice(0, 2).join('\n')).toMatch(/^Error: probe failed\n\s+at .*functions[/\\]probe[/\\]index\.ts:5:\d+\)?$/);
+    expect(mapped.split('\n').length).toBe(raw.split('\n').length);
   });
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CliHelp, CliUsageError, helpText, parseCliArgs, runCli } from '../../scripts/cli_args';
 import { ConfigError, UpstreamError } from '../../shared/errors';
 

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnv } from '../../shared/config/env';
 import { loadTerraform, mapAttr, moduleDir, mustGet, type Body } from './hcl';
 import { functionFolders, handlerExists, handlerPath, REPO, terraformFunctionNames } from './system_expectations';

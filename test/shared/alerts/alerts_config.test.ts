@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertsConfig, alertsEnvShape, openNotifier } from '../../../shared/alerts/alerts_config';
 import { buildAlertMessage } from '../../../shared/alerts/slack_blocks';
 import { baseEnvShape, parseEnv, type Env } from '../../../shared/config/env';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { explainDiffi, matrixFromArrays } from '../../../shared/iforest';
 import { memoryLogger } from '../../../shared/logging';
 import { refreshingModelSource } from '../../../shared/serve/model_source';
