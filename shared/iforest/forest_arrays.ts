@@ -50,17 +50,21 @@ export function maxLeafDepth(forest: ForestArrays): number {
 
 /** Each leaf's path length, depth + c(leaf size), the quantity every score averages; 0 elsewhere. */
 export function leafPathLengths(forest: ForestArrays): Float64Array {
-  const values = new Float64Array(forest.left.length);
-  const depth = new Int32Array(forest.left.length);
-  for (let t = 0; t < treeCount(forest); t++) {
-    const base = forest.nodeOffsets[t]!;
-    for (let i = base; i < forest.nodeOffsets[t + 1]!; i++) {
-      const l = forest.left[i]!;
+  // Locals, not property reads per node: this runs once per model load, before V8 has optimised it.
+  const { left, right, nodeSamples, nodeOffsets } = forest;
+  const values = new Float64Array(left.length);
+  const depth = new Int32Array(left.length);
+  const trees = treeCount(forest);
+  for (let t = 0; t < trees; t++) {
+    const base = nodeOffsets[t]!;
+    const end = nodeOffsets[t + 1]!;
+    for (let i = base; i < end; i++) {
+      const l = left[i]!;
       if (l === -1) {
-        values[i] = depth[i]! + averagePathLength(forest.nodeSamples[i]!);
+        values[i] = depth[i]! + averagePathLength(nodeSamples[i]!);
       } else {
         depth[base + l] = depth[i]! + 1;
-        depth[base + forest.right[i]!] = depth[i]! + 1;
+        depth[base + right[i]!] = depth[i]! + 1;
       }
     }
   }
@@ -87,6 +91,9 @@ export function globalChildren(forest: ForestArrays): { left: Int32Array; right:
  * child after its parent, so no cycles), leaf markers, columns in range, finite thresholds, and
  * sample counts that add up (TreeSHAP's expectations rely on them).
  */
+/** Where a problem is, built only for a problem: a string per node was most of the check's cost at model load. */
+const nodeName = (tree: number, local: number) => `tree ${tree} node ${local}`;
+
 export function forestProblems(forest: ForestArrays, nFeatures: number): string[] {
   const problems: string[] = [];
   const nNodes = forest.left.length;
@@ -117,32 +124,31 @@ export function forestProblems(forest: ForestArrays, nFeatures: number): string[
       const i = base + local;
       const l = forest.left[i]!;
       const r = forest.right[i]!;
-      const where = `tree ${t} node ${local}`;
-      if (forest.nodeSamples[i]! < 0) problems.push(`${where}: negative sample count`);
+      if (forest.nodeSamples[i]! < 0) problems.push(`${nodeName(t, local)}: negative sample count`);
       if (l === -1 || r === -1) {
-        if (l !== r) problems.push(`${where}: only one child is -1`);
-        else if (forest.feature[i] !== -1) problems.push(`${where}: a leaf must have feature -1`);
+        if (l !== r) problems.push(`${nodeName(t, local)}: only one child is -1`);
+        else if (forest.feature[i] !== -1) problems.push(`${nodeName(t, local)}: a leaf must have feature -1`);
         continue;
       }
       if (l <= local || r <= local || l >= size || r >= size) {
-        problems.push(`${where}: children ${l}, ${r} must lie after the node and inside the tree (${size} nodes)`);
+        problems.push(`${nodeName(t, local)}: children ${l}, ${r} must lie after the node and inside the tree (${size} nodes)`);
         continue;
       }
       if (forest.nodeSamples[base + l]! + forest.nodeSamples[base + r]! !== forest.nodeSamples[i]) {
-        problems.push(`${where}: children's sample counts do not add up to ${forest.nodeSamples[i]}`);
+        problems.push(`${nodeName(t, local)}: children's sample counts do not add up to ${forest.nodeSamples[i]}`);
       }
-      if (Number.isNaN(forest.threshold[i]!)) problems.push(`${where}: threshold is NaN`);
+      if (Number.isNaN(forest.threshold[i]!)) problems.push(`${nodeName(t, local)}: threshold is NaN`);
       if (forest.kind === 'axis-parallel') {
         const f = forest.feature[i]!;
-        if (f < 0 || f >= nFeatures) problems.push(`${where}: feature ${f} outside 0..${nFeatures - 1}`);
+        if (f < 0 || f >= nFeatures) problems.push(`${nodeName(t, local)}: feature ${f} outside 0..${nFeatures - 1}`);
       } else {
         const start = forest.planeOffsets![i]!;
         const end = forest.planeOffsets![i + 1]!;
-        if (end <= start) problems.push(`${where}: empty hyperplane`);
+        if (end <= start) problems.push(`${nodeName(t, local)}: empty hyperplane`);
         for (let k = start; k < end; k++) {
           const f = forest.planeFeature![k]!;
-          if (f < 0 || f >= nFeatures) problems.push(`${where}: plane feature ${f} outside 0..${nFeatures - 1}`);
-          if (!Number.isFinite(forest.planeWeight![k]!)) problems.push(`${where}: plane weight is not finite`);
+          if (f < 0 || f >= nFeatures) problems.push(`${nodeName(t, local)}: plane feature ${f} outside 0..${nFeatures - 1}`);
+          if (!Number.isFinite(forest.planeWeight![k]!)) problems.push(`${nodeName(t, local)}: plane weight is not finite`);
         }
       }
     }
