@@ -263,8 +263,8 @@ async function checkErrorAnswers(serve: Running, headers: Record<string, string>
 export const flagsSchema = z.object({
   duration: z.coerce.number().int().min(1).max(30).default(3).describe('seconds per measured scenario run'),
   connections: z.coerce.number().int().min(1).max(100).default(10).describe('concurrent connections'),
-  rounds: z.coerce.number().int().min(1).max(20).default(5).describe('paired rounds (no-op and serve 1-row back to back, then serve 100-row); the median per-round ratio is the headline'),
-  'cold-starts': z.coerce.number().int().min(1).max(20).default(5).describe('spawns of each function measured for the cold start, interleaved (median reported)'),
+  rounds: z.coerce.number().int().min(1, 'must be at least 1: each round pairs the no-op and serve').max(20).default(5).describe('paired rounds (no-op and serve 1-row back to back, then serve 100-row); the median per-round ratio is the headline'),
+  'cold-starts': z.coerce.number().int().min(1, 'must be at least 1 spawn of each function').max(20).default(5).describe('spawns of each function measured for the cold start, interleaved (median reported)'),
   'model-source': z.enum(['registry', 'file']).default('registry').describe("registry: follow the production alias, as deployed; file: pin the same model's file with SERVE_MODEL_KEY (for comparison)"),
   json: z.boolean().default(false).describe('print one JSON object'),
   'cpu-prof': z.string().min(1).optional().describe('folder: write a V8 CPU profile (.cpuprofile) of every serve process there (node --cpu-prof)'),

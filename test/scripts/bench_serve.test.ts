@@ -43,12 +43,13 @@ describe('bench:serve figures', () => {
   });
 
   test.each([
-    [['--rounds', '0'], '--rounds'],
-    [['--cold-starts', '0'], '--cold-starts'],
+    [['--rounds', '0'], '--rounds: must be at least 1: each round pairs the no-op and serve'],
+    [['--rounds', '21'], '--rounds: Too big: expected number to be <=20'],
+    [['--cold-starts', '0'], '--cold-starts: must be at least 1 spawn of each function'],
     [['--model-source', 'pinned'], '--model-source'],
-  ])('%j is refused naming the flag', (argv, flag) => {
+  ])('%j is refused naming the flag', (argv, message) => {
     expect(() => parseCliArgs(flagsSchema, argv)).toThrow(CliUsageError);
-    expect(() => parseCliArgs(flagsSchema, argv)).toThrow(flag);
+    expect(() => parseCliArgs(flagsSchema, argv)).toThrow(message);
   });
 
   test('defaults: 5 paired rounds, 5 cold starts each, the registry', () => {
