@@ -20,6 +20,12 @@ export function diffiImportances(model: IsolationForestModel, matrix: FeatureMat
   return walkAxis(model, matrix, undefined);
 }
 
+/** Arrays scoreAndExplain writes into instead of allocating (rows, and rows x columns, long). */
+export interface ScoreAndExplainBuffers {
+  readonly scoreSamples: Float64Array;
+  readonly importance: Float64Array;
+}
+
 /**
  * score_samples and local DIFFI importances of validated rows (finite, within float32 range):
  * exactly `forest.scoreSamples(matrix)` and `diffiImportances(forest.model, matrix)`. For an
@@ -27,12 +33,12 @@ export function diffiImportances(model: IsolationForestModel, matrix: FeatureMat
  * leaf whose path length the score sums, in the same tree order; a few rows then cost one pass
  * over the compact node arrays instead of two layouts of the forest.
  */
-export function scoreAndExplain(forest: IsolationForest, matrix: FeatureMatrix): { scoreSamples: Float64Array; importance: Float64Array } {
+export function scoreAndExplain(forest: IsolationForest, matrix: FeatureMatrix, into?: ScoreAndExplainBuffers): { scoreSamples: Float64Array; importance: Float64Array } {
   const model = forest.model;
   if (model.forest.kind !== 'axis-parallel') return { scoreSamples: forest.scoreSamples(matrix), importance: explainDiffi(model, matrix) };
   assertMatrixMatches(matrix, model.featureNames);
-  const sums = new Float64Array(matrix.rows);
-  const importance = walkAxis(model, matrix, sums);
+  const sums = into?.scoreSamples ?? new Float64Array(matrix.rows);
+  const importance = walkAxis(model, matrix, sums, undefined, into?.importance);
   // The same operations as IsolationForest.scoreSamples, so the same bits.
   const denominator = treeCount(model.forest) * averagePathLength(model.params.maxSamplesUsed);
   for (let r = 0; r < sums.length; r++) {
@@ -128,10 +134,10 @@ export function prepareDiffiWalk(model: IsolationForestModel): DiffiLayout | und
 }
 
 /** The DIFFI walk of an axis-parallel forest; fills `pathSums` (per row, summed in tree order) when given. */
-export function walkAxis(model: IsolationForestModel, matrix: FeatureMatrix, pathSums: Float64Array | undefined, layout?: DiffiLayout): Float64Array {
+export function walkAxis(model: IsolationForestModel, matrix: FeatureMatrix, pathSums: Float64Array | undefined, layout?: DiffiLayout, into?: Float64Array): Float64Array {
   const complete = layout === 'packed' ? undefined : completeForest(model);
   if (complete) {
-    const out = new Float64Array(matrix.rows * model.featureNames.length);
+    const out = into ?? new Float64Array(matrix.rows * model.featureNames.length);
     walkComplete(complete, matrix.values, matrix.rows, model.featureNames.length, pathSums, out);
     return out;
   }

@@ -73,18 +73,32 @@ export function jsonNumber(n: number): string {
   return Number.isFinite(n) ? String(n) : 'null';
 }
 
+/**
+ * The arrays of a 1-row request, reused: rankRows' result is read before the next request starts
+ * (both writers are synchronous), and each of these arrays above 64 bytes would otherwise be a
+ * fresh off-heap buffer for the garbage collector to track and free, per request.
+ */
+const oneRowBuffers = new WeakMap<readonly string[], { values: Float64Array; order: Int32Array; scoreSamples: Float64Array; importance: Float64Array }>();
+
+function buffersFor(names: readonly string[], rows: number) {
+  const cols = names.length;
+  if (rows !== 1) return { values: new Float64Array(rows * cols), order: new Int32Array(rows * cols), explain: undefined };
+  let b = oneRowBuffers.get(names);
+  if (!b) oneRowBuffers.set(names, (b = { values: new Float64Array(cols), order: new Int32Array(cols), scoreSamples: new Float64Array(1), importance: new Float64Array(cols) }));
+  return { values: b.values, order: b.order, explain: b };
+}
+
 function rankRows(loaded: LoadedModel, rows: ScoreRequest['rows']): RankedRows {
   const names = loaded.featureNames;
   const cols = names.length;
-  const values = new Float64Array(rows.length * cols);
+  const { values, order, explain } = buffersFor(names, rows.length);
   for (let r = 0; r < rows.length; r++) {
     const features = rows[r]!.features;
     for (let c = 0; c < cols; c++) values[r * cols + c] = features[names[c]!]!;
   }
   const matrix: FeatureMatrix = { featureNames: names, rows: rows.length, values };
-  const { scoreSamples: samples, importance } = scoreAndExplain(loaded.model, matrix);
+  const { scoreSamples: samples, importance } = scoreAndExplain(loaded.model, matrix, explain);
   const rank = nameRanks(names);
-  const order = new Int32Array(rows.length * cols);
   for (let r = 0; r < rows.length; r++) {
     const base = r * cols;
     // Insertion sort of the few columns: larger contribution first, then the name's rank.

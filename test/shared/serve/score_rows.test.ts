@@ -45,6 +45,16 @@ test('scoreRowsJson is JSON.stringify(scoreRows(...)), byte for byte, with and w
   expect(text).not.toContain('-0,');
 });
 
+test('1-row answers one after another, in both forms, are each the answer of that row alone (their arrays are reused)', () => {
+  const loaded = loadedModel(NAMES, 'v1');
+  const rng = new Rng(5);
+  const rows = Array.from({ length: 30 }, () => ({ features: Object.fromEntries(NAMES.map((n) => [n, rng.nextNormal() * 3])) }));
+  const together = scoreRows(loaded, rows).results;
+  const alone = rows.map((row, i) => (i % 2 === 0 ? scoreRows(loaded, [row]).results[0] : (JSON.parse(scoreRowsJson(loaded, [row])) as { results: unknown[] }).results[0]));
+  expect(alone).toEqual(together);
+  expect(new Set(together.map((r) => r.score)).size).toBe(30);
+});
+
 test.each([
   [0, '0'],
   [-0, '0'],
