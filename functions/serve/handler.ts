@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { baseEnvShape, isCloudRuntime, parseEnv, warehouseUrlVar, type Env } from '../../shared/config/env';
 import { jsonLogger, type Logger } from '../../shared/logging';
 import { openSecrets } from '../../shared/secrets/open_secrets';
-import type { Secrets } from '../../shared/secrets/secrets';
+import { secretEnvName, type Secrets } from '../../shared/secrets/secrets';
+import { ConfigError } from '../../shared/errors';
 import { apiKeyChecker } from '../../shared/serve/api_key';
 import { batchedLineWriter } from '../../shared/serve/batched_lines';
 import { modelFileLoader } from '../../shared/serve/model_file_loader';
@@ -92,13 +93,18 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
         });
 
   const keySecret = e.SERVE_API_KEY_SECRET;
+  const secretsBackend = e.SECRETS_BACKEND ?? 'env';
+  // A key handed over in the environment is there at start or never: say so now, not per request.
+  if (keySecret !== undefined && secretsBackend !== 'secret-manager' && !overrides.secrets && !env[secretEnvName(keySecret)]) {
+    throw new ConfigError(`invalid configuration SERVE_API_KEY_SECRET: names secret '${keySecret}', but ${secretEnvName(keySecret)} is not set${secretsBackend === 'secret-manager-env' ? " (terraform's secret_environment hands it to the function)" : ''}`);
+  }
   let api: Promise<ServeApi> | undefined;
   let apiReady: ServeApi | undefined;
   const apiOnce = () =>
     (api ??= (async () => {
       let checkApiKey: ((presented: string | undefined) => boolean) | undefined;
       if (keySecret !== undefined) {
-        const secrets = overrides.secrets ?? (await openSecrets(e.SECRETS_BACKEND ?? 'env', e.GOOGLE_CLOUD_PROJECT, env));
+        const secrets = overrides.secrets ?? (await openSecrets(secretsBackend, e.GOOGLE_CLOUD_PROJECT, env));
         checkApiKey = apiKeyChecker(await secrets.get(keySecret));
       }
       return (apiReady = createServeApi({ models, storedScores, checkApiKey, maxBodyBytes: e.SERVE_MAX_BODY_BYTES }));

@@ -33,8 +33,18 @@ export const warehouseUrlVar = z.string({ error: "required: bigquery://<project>
   }
 });
 
-/** `SECRETS_BACKEND`: Secret Manager in the cloud, environment variables (`SECRET_<NAME>`) locally. */
-export const secretsBackendVar = z.enum(['env', 'secret-manager'], { error: "must be 'env' or 'secret-manager'" });
+/**
+ * `SECRETS_BACKEND`: Secret Manager in the cloud, environment variables (`SECRET_<NAME>`) locally.
+ * `secret-manager-env` is Secret Manager too: Cloud Functions reads the secret at instance start
+ * and hands it to the function as `SECRET_<NAME>` (terraform's secret_environment), so the
+ * function loads no client library and makes no call before its first answer (serve).
+ */
+export const secretsBackendVar = z.enum(['env', 'secret-manager', 'secret-manager-env'], { error: "must be 'env', 'secret-manager' or 'secret-manager-env'" });
+
+export type SecretsBackend = z.output<typeof secretsBackendVar>;
+
+/** The backends that read Secret Manager, the only ones a function may use in the cloud. */
+const CLOUD_SECRETS_BACKENDS: readonly string[] = ['secret-manager', 'secret-manager-env'];
 
 /** A whole UTC hour in ISO form, e.g. 2026-11-24T00:00:00Z. */
 export const isoHourVar = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && Date.parse(s) % 3_600_000 === 0, 'must be a whole UTC hour such as 2026-11-24T00:00:00Z');
@@ -60,7 +70,7 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.output<S
     const warehouse = (parsed as { WAREHOUSE?: string }).WAREHOUSE;
     if (warehouse !== undefined && parseWarehouseUrl(warehouse).kind !== 'bigquery') problems.push(`WAREHOUSE: '${warehouse}' is local; in the cloud it must be bigquery://<project>`);
     const secrets = (parsed as { SECRETS_BACKEND?: string }).SECRETS_BACKEND;
-    if ('SECRETS_BACKEND' in schema.shape && secrets !== 'secret-manager') problems.push(`SECRETS_BACKEND: must be 'secret-manager' in the cloud (found ${secrets === undefined ? 'nothing' : `'${secrets}'`})`);
+    if ('SECRETS_BACKEND' in schema.shape && (secrets === undefined || !CLOUD_SECRETS_BACKENDS.includes(secrets))) problems.push(`SECRETS_BACKEND: must be 'secret-manager' or 'secret-manager-env' in the cloud (found ${secrets === undefined ? 'nothing' : `'${secrets}'`})`);
     if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed;

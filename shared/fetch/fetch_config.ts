@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { DEFAULT_SOURCES, localSources, parseSources, type Source } from '../config/sources';
-import { baseEnvShape, isCloudRuntime, isoHourVar, parseEnv, parseJsonVar, type Env } from '../config/env';
+import { baseEnvShape, isCloudRuntime, isoHourVar, parseEnv, parseJsonVar, type Env, type SecretsBackend } from '../config/env';
 import { ConfigError } from '../errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry';
 import { DEFAULT_TIMEOUT_MS } from '../subgraph/subgraph_client';
@@ -24,7 +24,7 @@ export const fetchEnvSchema = z.object({
 export interface FetchConfig {
   readonly storeUrl: string;
   readonly sources: Source[];
-  readonly secretsBackend: 'env' | 'secret-manager';
+  readonly secretsBackend: SecretsBackend;
   readonly projectId: string | undefined;
   readonly maxHoursPerRun: number;
   /** Unix seconds, or undefined for "24 hours before the last full hour". */

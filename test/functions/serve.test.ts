@@ -173,6 +173,17 @@ test('with SERVE_API_KEY_SECRET the key from the secrets backend is required', a
   expect((await call('/healthz')).status).toBe(200);
 });
 
+test('a key handed over in the environment (secret-manager-env in the cloud) is required at start-up, naming its variable', async () => {
+  const cloud = { K_SERVICE: 'serve', DATA_STORE_URL: 'gs://bucket/models', SERVE_API_KEY_SECRET: 'serve-api-key', SECRETS_BACKEND: 'secret-manager-env' };
+  expect(() => createServeFunction(cloud, { logger, modelLoader: { productionVersion: () => Promise.resolve('v'), load: () => Promise.reject(new Error('unused')) } })).toThrow(
+    "invalid configuration SERVE_API_KEY_SECRET: names secret 'serve-api-key', but SECRET_SERVE_API_KEY is not set (terraform's secret_environment hands it to the function)",
+  );
+  expect(() => parseEnv(serveEnvSchema, { ...cloud, SECRETS_BACKEND: 'env' })).toThrow("SECRETS_BACKEND: must be 'secret-manager' or 'secret-manager-env' in the cloud (found 'env')");
+  await start({ SERVE_API_KEY_SECRET: 'serve-api-key', SECRETS_BACKEND: 'secret-manager-env', SECRET_SERVE_API_KEY: 'k-9' });
+  expect((await call('/score', postJson(oneRow))).status).toBe(401);
+  expect((await call('/score', postJson(oneRow, { 'x-api-key': 'k-9' }))).status).toBe(200);
+});
+
 test('GET /score reads stored scores through the StoredScores port', async () => {
   const wh = await DuckDbWarehouse.open();
   try {

@@ -9,6 +9,7 @@ import { allStrings, loadTerraform, mapAttr, moduleDir, mustGet, TERRAFORM_DIR, 
 import { importGraph, readsSecrets, storeVerbs, tablesTouched, tableSpecConstants, type StoreVerb } from './import_graph';
 import { CALL_PERMISSIONS, expectedGrants, kindOf, NEEDS, NOT_CALLED, renderGrantRows, ROLES, sortGrants, type Call, type FunctionName, type Grant, type Resource } from './permissions';
 import { REPO } from './system_expectations';
+import { secretEnvName } from '../../shared/secrets/secrets';
 import { RAW_EXTERNAL_TABLE, TABLE_SPECS } from '../../shared/warehouse/table_registry';
 
 const NAMES = Object.keys(NEEDS) as FunctionName[];
@@ -125,6 +126,21 @@ describe.each(NAMES)('%s', (name) => {
     const named = Object.entries(env).filter(([k]) => k.endsWith('_SECRET')).map(([, v]) => `secret:${String(v)}`);
     const granted = needs.filter((n) => n.call === 'secret.read').map((n) => n.on);
     for (const secret of named) expect(granted).toContain(secret);
+  });
+
+  test('a secret handed over in the environment is one it is granted, named as the env backend reads it, with that backend', () => {
+    const env = mapAttr(calls.get(name)!, 'environment') ?? {};
+    const handed = mapAttr(calls.get(name)!, 'secret_environment') ?? {};
+    const grantedSecrets = Object.keys(mapAttr(calls.get(name)!, 'secrets') ?? {});
+    for (const [variable, secret] of Object.entries(handed)) {
+      expect([variable, grantedSecrets.includes(String(secret))]).toEqual([secretEnvName(String(secret)), true]);
+      expect(env.SECRETS_BACKEND).toBe('secret-manager-env');
+    }
+    // With that backend every secret it is told to read must be handed over: nothing is fetched.
+    if (env.SECRETS_BACKEND === 'secret-manager-env') {
+      const named = Object.entries(env).filter(([k]) => k.endsWith('_SECRET')).map(([, v]) => String(v));
+      expect(named.filter((secret) => !Object.values(handed).includes(secret))).toEqual([]);
+    }
   });
 
   test("the README's table lists its grants as rendered from the needs", () => {

@@ -50,6 +50,18 @@ variable "secrets" {
   default     = {}
 }
 
+variable "secret_environment" {
+  description = "Secrets Cloud Functions reads from Secret Manager at instance start and hands to the function as environment variables: variable name => secret name (the function then needs no client library; grant access through `secrets` too)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "concurrency" {
+  description = "Requests one instance serves at once (more than 1 needs at least 1 vCPU)."
+  type        = number
+  default     = 1
+}
+
 variable "bucket_roles" {
   description = "Roles on buckets: key => { bucket, role }."
   type        = map(object({ bucket = string, role = string }))

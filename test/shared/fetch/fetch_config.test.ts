@@ -23,7 +23,7 @@ test.each([
   [{ ...STORE, FETCH_MAX_HOURS_PER_RUN: 'lots' }, 'invalid configuration FETCH_MAX_HOURS_PER_RUN'],
   [{ ...STORE, FETCH_START_HOUR: '2026-11-24T07:30:00Z' }, 'invalid configuration FETCH_START_HOUR: must be a whole UTC hour'],
   [{ ...STORE, SECRETS_BACKEND: 'secret-manager' }, 'invalid configuration GOOGLE_CLOUD_PROJECT: required when SECRETS_BACKEND=secret-manager'],
-  [{ ...STORE, SECRETS_BACKEND: 'vault' }, "invalid configuration SECRETS_BACKEND: must be 'env' or 'secret-manager'"],
+  [{ ...STORE, SECRETS_BACKEND: 'vault' }, "invalid configuration SECRETS_BACKEND: must be 'env', 'secret-manager' or 'secret-manager-env'"],
   [{ ...STORE, DEX_SOURCES: '[{' }, 'invalid configuration DEX_SOURCES: not JSON'],
   [{ ...STORE, DEX_SOURCES: '[]' }, 'invalid DEX_SOURCES: Too small'],
   [{ ...STORE, DEX_SOURCES: '[{"id":"Bad Id"}]' }, "invalid DEX_SOURCES at '0.id': must be lower case letters"],
@@ -33,7 +33,8 @@ test.each([
   [{ DATA_STORE_URL: 'gs:/bucket' }, "invalid configuration DATA_STORE_URL: 'gs:/bucket' is not a valid GCS URL"],
   [{ DATA_STORE_URL: 'memory:/x' }, "invalid configuration DATA_STORE_URL: 'memory:/x' is not a valid memory store URL"],
   [{ DATA_STORE_URL: '~/lake' }, "invalid configuration DATA_STORE_URL: '~/lake' starts with '~'"],
-  [{ K_SERVICE: 'fetch', DATA_STORE_URL: 'gs://bucket/lake' }, "SECRETS_BACKEND: must be 'secret-manager' in the cloud (found nothing)"],
+  [{ K_SERVICE: 'fetch', DATA_STORE_URL: 'gs://bucket/lake' }, "SECRETS_BACKEND: must be 'secret-manager' or 'secret-manager-env' in the cloud (found nothing)"],
+  [{ K_SERVICE: 'fetch', DATA_STORE_URL: 'gs://bucket/lake', SECRETS_BACKEND: 'env' }, "SECRETS_BACKEND: must be 'secret-manager' or 'secret-manager-env' in the cloud (found 'env')"],
   [{ K_SERVICE: 'fetch', DATA_STORE_URL: 'memory://x', SECRETS_BACKEND: 'secret-manager', GOOGLE_CLOUD_PROJECT: 'p' }, "DATA_STORE_URL: 'memory://x' is local; in the cloud it must be gs://bucket[/prefix]"],
   [{ K_SERVICE: 'fetch', DATA_STORE_URL: 'gs://bucket/lake', SECRETS_BACKEND: 'secret-manager', GOOGLE_CLOUD_PROJECT: 'p', LOCAL_SUBGRAPH_URL: 'http://127.0.0.1:8000' }, 'invalid configuration LOCAL_SUBGRAPH_URL: the local subgraph is for local runs'],
 ])('%j fails in one line: %s', (env, message) => {
