@@ -12,7 +12,7 @@ import { lazyModelLoader } from '../../shared/serve/lazy_model_loader';
 import { refreshingModelSource, type ModelLoader } from '../../shared/serve/model_source';
 import { createServeApi, type ServeApi, type ServeRequest } from '../../shared/serve/serve_api';
 import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
-import { openObjectStore } from '../../shared/storage/open_store';
+import { openReadOnlyObjectStore } from '../../shared/storage/open_store';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
 import { httpFunction, type HttpEntry } from '../_runtime/http_function';
 import { requestSummary } from '../_runtime/request_summary';
@@ -59,7 +59,8 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
   const e = parseEnv(serveEnvSchema, env);
   const logger = overrides.logger ?? jsonLogger(stdoutLines.writeLine, { component: 'serve' });
   const clock = overrides.clock ?? Date.now;
-  const store = openObjectStore(e.DATA_STORE_URL);
+  // Serve only reads the store: in the cloud through the JSON API, without the client library.
+  const store = openReadOnlyObjectStore(e.DATA_STORE_URL);
   const modelName = e.MODEL_NAME;
   const loader =
     overrides.modelLoader ??

@@ -1,4 +1,5 @@
 import type { StorageOptions } from '@google-cloud/storage';
+import { GcsJsonReader, type GcsJsonReaderOptions } from './gcs_json_reader';
 import { GcsStore } from './gcs_store';
 import { LocalFolderStore } from './local_folder_store';
 import { MemoryStore } from './memory_store';
@@ -27,4 +28,14 @@ export function openObjectStore(url: string, gcsOptions: StorageOptions = {}): O
     case 'folder':
       return new LocalFolderStore(location.path, location.path);
   }
+}
+
+/**
+ * A store that is only read (serve): for gs:// the JSON API over plain fetch (gcs_json_reader.ts),
+ * without the client library's load time at cold start; anything else as openObjectStore.
+ */
+export function openReadOnlyObjectStore(url: string, gcsOptions: GcsJsonReaderOptions = {}): ObjectStore {
+  const location = parseStoreUrl(url);
+  if (location.kind === 'gcs') return new GcsJsonReader(location.url, location.bucket, location.prefix, gcsOptions);
+  return openObjectStore(url);
 }

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +17,11 @@ import type { LoadedModel, ModelLoader } from '../../shared/serve/model_source';
 import { ALERTS, POOL_SCORES } from '../../shared/scoring/tables';
 import { warehouseStoredScores } from '../../shared/serve/stored_scores';
 import { errorBodySchema, scoreResponseSchema } from '../../shared/serve/score_schema';
+import { GcsStore } from '../../shared/storage/gcs_store';
 import { openObjectStore } from '../../shared/storage/open_store';
 import type { ObjectStore } from '../../shared/storage/object_store';
 import { DuckDbWarehouse } from '../../shared/warehouse/duckdb_warehouse';
+import { FakeGcs } from '../helpers/fake_gcs';
 import { trainedForest } from '../helpers/serve_model';
 
 const NAMES = ['volume', 'tvl', 'turnover'];
@@ -263,4 +265,33 @@ test('without SERVE_MODEL_KEY the registry loader is imported on first use and a
   const body = errorBodySchema.parse(res.json);
   expect([body.error.kind, body.error.retryable]).toEqual(['not_ready', true]);
   expect(body.error.message).toContain("no production model 'pool-hour-iforest'");
+});
+
+test('a gs:// store is read through the JSON API with the metadata server token, not the client library', async () => {
+  const gcs = await new FakeGcs().start();
+  const metadata = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ access_token: 'meta-tok', expires_in: 3599 }));
+  });
+  await new Promise<void>((resolve) => metadata.listen(0, '127.0.0.1', resolve));
+  const saved = { emulator: process.env.STORAGE_EMULATOR_HOST, metadata: process.env.GCE_METADATA_HOST };
+  process.env.STORAGE_EMULATOR_HOST = gcs.endpoint;
+  process.env.GCE_METADATA_HOST = `127.0.0.1:${(metadata.address() as AddressInfo).port}`;
+  try {
+    await new GcsStore('gs://models-x', 'models-x', '', { apiEndpoint: gcs.endpoint, projectId: 'p' }).write(KEY, Buffer.from(serializeModel(trainedForest(NAMES, 1).model)));
+    gcs.requests.length = 0;
+    await start({ DATA_STORE_URL: 'gs://models-x', SERVE_MODEL_KEY: KEY }, { modelLoader: undefined });
+    expect((await call('/score', postJson(oneRow))).status).toBe(200);
+    expect(gcs.requests.map((r) => [r.path, r.authorization])).toEqual([
+      ['/storage/v1/b/models-x/o', 'Bearer meta-tok'],
+      ['/storage/v1/b/models-x/o/models%2Fdefault%2Fproduction.json', 'Bearer meta-tok'],
+    ]);
+  } finally {
+    process.env.STORAGE_EMULATOR_HOST = saved.emulator;
+    process.env.GCE_METADATA_HOST = saved.metadata;
+    if (saved.emulator === undefined) delete process.env.STORAGE_EMULATOR_HOST;
+    if (saved.metadata === undefined) delete process.env.GCE_METADATA_HOST;
+    await gcs.stop();
+    await new Promise((resolve) => metadata.close(resolve));
+  }
 });

@@ -7,6 +7,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  authorization: string | undefined;
 }
 
 interface FakeObject {
@@ -74,7 +75,7 @@ export class FakeGcs {
   private async handle(req: IncomingMessage): Promise<{ status: number; headers: Record<string, string>; body: string | Buffer }> {
     const url = new URL(req.url ?? '/', 'http://x');
     const query = Object.fromEntries(url.searchParams.entries());
-    this.requests.push({ method: req.method ?? '', path: url.pathname, query });
+    this.requests.push({ method: req.method ?? '', path: url.pathname, query, authorization: req.headers.authorization });
     const body = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
