@@ -53,55 +53,64 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  */
 export function httpFunction(name: string, handler: HttpHandler, options: HttpFunctionOptions): HttpEntry {
   const clock = options.clock ?? Date.now;
+  const finish = (req: Request, res: Response, invocation: LazyInvocation, started: number, answer: HttpAnswer, failure?: unknown): void => {
+    send(res, answer);
+    const latencyMs = clock() - started;
+    if (options.successes && answer.status < 300 && failure === undefined) {
+      options.successes(answer.status, latencyMs);
+      return;
+    }
+    const severity = answer.status >= 500 ? 'ERROR' : answer.status >= 400 ? 'WARNING' : 'INFO';
+    const fields: Record<string, unknown> = {
+      httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: answer.status, latency: `${(latencyMs / 1000).toFixed(3)}s` },
+    };
+    if (failure !== undefined) fields.error = errorFields(failure);
+    invocation.logger.log(severity, `${name} ${req.method} ${req.path} -> ${answer.status}`, fields);
+  };
   return (req, res) => {
     const started = clock();
-    let traceId: string | undefined | null = null;
-    const traceIdOnce = (): string | undefined => (traceId === null ? (traceId = traceIdFrom(req.get('traceparent'), req.get('x-cloud-trace-context'))) : traceId);
-    let logger: Logger | undefined;
-    const loggerOnce = (): Logger => (logger ??= options.logger.child({ function: name, ...traceFields(traceIdOnce(), options.projectId) }));
-    // Built on first read: serve's hot path never reads them.
-    const invocation: Invocation = {
-      get logger() {
-        return loggerOnce();
-      },
-      get traceId() {
-        return traceIdOnce();
-      },
-    };
-    const finish = (answer: HttpAnswer, failure?: unknown): void => {
-      send(res, answer);
-      const latencyMs = clock() - started;
-      if (options.successes && answer.status < 300 && failure === undefined) {
-        options.successes(answer.status, latencyMs);
-        return;
-      }
-      const severity = answer.status >= 500 ? 'ERROR' : answer.status >= 400 ? 'WARNING' : 'INFO';
-      const fields: Record<string, unknown> = {
-        httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: answer.status, latency: `${(latencyMs / 1000).toFixed(3)}s` },
-      };
-      if (failure !== undefined) fields.error = errorFields(failure);
-      loggerOnce().log(severity, `${name} ${req.method} ${req.path} -> ${answer.status}`, fields);
-    };
+    const invocation = new LazyInvocation(req, name, options);
     let answered: HttpAnswer | Promise<HttpAnswer>;
     try {
       answered = handler(req, invocation);
     } catch (err) {
-      finish(errorAnswer(err), err);
+      finish(req, res, invocation, started, errorAnswer(err), err);
       return undefined;
     }
     if (!(answered instanceof Promise)) {
-      finish(answered);
+      finish(req, res, invocation, started, answered);
       return undefined;
     }
     return answered.then(
       (answer) => {
-        finish(answer);
+        finish(req, res, invocation, started, answer);
       },
       (err: unknown) => {
-        finish(errorAnswer(err), err);
+        finish(req, res, invocation, started, errorAnswer(err), err);
       },
     );
   };
+}
+
+/** An invocation whose trace id and logger are built on first read: serve's hot path never reads them. */
+class LazyInvocation implements Invocation {
+  private trace: string | undefined | null = null;
+  private child: Logger | undefined;
+
+  constructor(
+    private readonly req: Request,
+    private readonly name: string,
+    private readonly options: HttpFunctionOptions,
+  ) {}
+
+  get traceId(): string | undefined {
+    if (this.trace === null) this.trace = traceIdFrom(this.req.get('traceparent'), this.req.get('x-cloud-trace-context'));
+    return this.trace;
+  }
+
+  get logger(): Logger {
+    return (this.child ??= this.options.logger.child({ function: this.name, ...traceFields(this.traceId, this.options.projectId) }));
+  }
 }
 
 /** What the log line says of a failure: an unexpected one (a bug, not an AppError) with its stack. */
