@@ -12,17 +12,23 @@ export interface ServeAnswer {
 
 /**
  * An answer whose body is JSON text already: the function sends the text, and `body` parses it
- * only for a caller that reads the value (tests, in-process callers).
+ * only for a caller that reads the value (tests, in-process callers). A class, so each answer is
+ * one plain object (the getter lives on the prototype): it is built once per scored request.
  */
+class JsonTextAnswer implements ServeAnswer {
+  constructor(
+    readonly status: number,
+    readonly bodyJson: string,
+    readonly headers: Readonly<Record<string, string>> | undefined,
+  ) {}
+
+  get body(): unknown {
+    return JSON.parse(this.bodyJson) as unknown;
+  }
+}
+
 export function jsonTextAnswer(status: number, bodyJson: string, headers?: Readonly<Record<string, string>>): ServeAnswer {
-  return {
-    status,
-    bodyJson,
-    get body(): unknown {
-      return JSON.parse(bodyJson) as unknown;
-    },
-    ...(headers ? { headers } : {}),
-  };
+  return new JsonTextAnswer(status, bodyJson, headers);
 }
 
 /** One offending place in a request: a dotted path and what is wrong there. */

@@ -112,6 +112,8 @@ export function createServeApi(deps: ServeDeps): ServeApi {
 
 /** 'application/json; charset=utf-8' -> 'application/json'. */
 function mediaType(contentType: string | undefined): string | undefined {
+  // What clients almost always send, without the three strings the general case makes.
+  if (contentType === 'application/json') return contentType;
   return contentType?.split(';', 1)[0]!.trim().toLowerCase();
 }
 
