@@ -115,9 +115,24 @@ class LazyInvocation implements Invocation {
 
 /** What the log line says of a failure: an unexpected one (a bug, not an AppError) with its stack. */
 function errorFields(failure: unknown): Record<string, unknown> {
-  if (!(failure instanceof Error)) return { message: typeof (failure as { message?: unknown }).message === 'string' ? (failure as { message: string }).message : JSON.stringify(failure) };
+  if (!(failure instanceof Error)) {
+    // Anything can be thrown, null included: reading a property of it must not throw in turn.
+    const message: unknown = typeof failure === 'object' && failure !== null ? (failure as { message?: unknown }).message : undefined;
+    return { message: typeof message === 'string' ? message : describeThrown(failure) };
+  }
   if (failure instanceof AppError) return { name: failure.name, message: failure.message };
   return { name: failure.name, message: failure.message, stack: sourceMappedStack(failure) };
+}
+
+/** A thrown non-Error as text: JSON where it can be (a bigint or a cycle cannot), else String. */
+function describeThrown(value: unknown): string {
+  try {
+    // undefined (and functions, symbols) have no JSON: JSON.stringify gives undefined for them.
+    const json = JSON.stringify(value) as unknown;
+    return typeof json === 'string' ? json : String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 /** Writes an answer: JSON from `body` through Express, or pre-serialised `bodyJson` as is. */

@@ -5,6 +5,7 @@ export const MAX_ROWS = 10_000;
 /** Largest magnitude the model accepts: rows are cast to float32 before scoring, as scikit-learn does. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
 
+// A schema-level error also replaces its checks' messages (min, max): those need their own.
 const missingOr = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : message);
 
 /**
@@ -20,7 +21,7 @@ export function scoreRequestSchema(featureNames: readonly string[]) {
   const features = z.strictObject(Object.fromEntries(featureNames.map((name) => [name, value])), { error: missingOr('must be an object of feature name to number') });
   const row = z.strictObject(
     {
-      pool_id: z.string({ error: 'must be a string' }).min(1).max(256).optional().describe('echoed back; not used for scoring'),
+      pool_id: z.string({ error: 'must be a string' }).min(1, 'must be 1 to 256 characters').max(256, 'must be 1 to 256 characters').optional().describe('echoed back; not used for scoring'),
       features,
     },
     { error: missingOr('must be an object with features') },
@@ -69,8 +70,8 @@ const isoHour = z
 /** GET /score: one stored pool-hour, or without `hour` the pool's latest score and recent alerts. */
 export const storedScoreQuerySchema = z.strictObject(
   {
-    source: z.string({ error: missingOr('must be one value') }).min(1).max(128),
-    pool_id: z.string({ error: missingOr('must be one value') }).min(1).max(256),
+    source: z.string({ error: missingOr('must be one value') }).min(1, 'must be 1 to 128 characters').max(128, 'must be 1 to 128 characters'),
+    pool_id: z.string({ error: missingOr('must be one value') }).min(1, 'must be 1 to 256 characters').max(256, 'must be 1 to 256 characters'),
     hour: isoHour.optional(),
   },
   { error: 'expected query parameters source, pool_id and optionally hour' },

@@ -71,3 +71,21 @@ test('the handler reads its logger and trace id only if it needs them, and gets 
     ['t POST /x -> 200', '4bf92f3577b34da6a3ce929d0e0e4736', 't'],
   ]);
 });
+
+/** What a buggy dependency may reject with: not always an Error. */
+// eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- non-Errors are what the test is about
+const rejectWith = (value: unknown): Promise<never> => Promise.reject(value);
+
+test('a handler failing with null or a bare value still answers 500 and logs what it was', async () => {
+  for (const handler of [(): never => {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a buggy dependency may do
+    throw null;
+  }, () => rejectWith(null), () => rejectWith('text')]) {
+    const answer = await serveOnce(handler);
+    expect([answer.status, answer.json]).toEqual([500, { error: { kind: 'internal', message: 'internal error (see the function logs)', retryable: true } }]);
+    expect(answer.lines).toHaveLength(1);
+    expect(answer.lines[0]).toMatchObject({ severity: 'ERROR', message: 't POST /x -> 500' });
+  }
+  const lines = await Promise.all([serveOnce(() => rejectWith(null)), serveOnce(() => rejectWith('text')), serveOnce(() => rejectWith({ message: 'plain object' })), serveOnce(() => rejectWith(10n))]);
+  expect(lines.map((a) => [a.status, (a.lines[0]!.error as { message: string }).message])).toEqual([[500, 'null'], [500, '"text"'], [500, 'plain object'], [500, '10']]);
+});

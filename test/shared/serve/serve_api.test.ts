@@ -73,6 +73,10 @@ test.each([
   ]],
   ['beyond float32', { rows: [row(1e39)] }, [{ path: 'rows.0.features.volume', message: 'must be within float32 range (|x| <= 3.4e38)' }]],
   ['pool_id not a string', { rows: [{ pool_id: 7, ...row(1) }] }, [{ path: 'rows.0.pool_id', message: 'must be a string' }]],
+  ['pool_id empty or too long', { rows: [{ pool_id: '', ...row(1) }, { pool_id: 'x'.repeat(257), ...row(1) }] }, [
+    { path: 'rows.0.pool_id', message: 'must be 1 to 256 characters' },
+    { path: 'rows.1.pool_id', message: 'must be 1 to 256 characters' },
+  ]],
   ['features not an object', { rows: [{ features: [1, 2, 3] }] }, [{ path: 'rows.0.features', message: 'must be an object of feature name to number' }]],
 ])('POST /score with %s: 400 naming each offending path', async (_label, body, issues) => {
   const answer = await api({ maxBodyBytes: 10_000_000 })(post(body));
@@ -149,6 +153,11 @@ test('GET /score without a warehouse answers 501; with a bad query 400', async (
   const bad = await get({ source: ['a', 'b'], hour: '2026-11-24T07:30:00Z', x: '1' });
   expect(bad.status).toBe(400);
   expect((bad.body as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path)).toEqual(['source', 'pool_id', 'hour', 'x']);
+  const outOfRange = await get({ source: '', pool_id: 'p'.repeat(257) });
+  expect((outOfRange.body as { error: { issues: unknown } }).error.issues).toEqual([
+    { path: 'source', message: 'must be 1 to 128 characters' },
+    { path: 'pool_id', message: 'must be 1 to 256 characters' },
+  ]);
 });
 
 test('POST /score with the model loaded answers at once (no promise) with the body as JSON text, the same value as body', async () => {
