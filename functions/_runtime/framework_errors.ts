@@ -15,6 +15,11 @@ interface ParserError {
   readonly message?: unknown;
 }
 
+/** Refuses a request before the framework reads its body: a status and why, or undefined to go on. */
+export type RequestGuard = (req: IncomingMessage) => { status: number; message: string } | undefined;
+
+let currentGuard: RequestGuard | undefined;
+
 /**
  * Makes the Functions Framework answer its own failures with the JSON error body instead of
  * Express's HTML page (which outside NODE_ENV=production even carries the stack trace). The
@@ -23,9 +28,11 @@ interface ParserError {
  * (functions-framework-nodejs issue #686). This wraps Express's final handler in the framework's
  * own copy of Express; it must run before the framework builds its app, i.e. when the function
  * module loads. Returns false (and changes nothing) if Express's shape is not the expected one;
- * test/functions/serve.test.ts fails then.
+ * test/functions/serve.test.ts fails then. A `guard` sees each request before its body is read
+ * (serve refuses compressed and oversized bodies there: the framework would inflate a gzip body up
+ * to 1 GB before the function could refuse it).
  */
-export function answerFrameworkErrorsAsJson(logger: Logger, name: string): boolean {
+export function answerFrameworkErrorsAsJson(logger: Logger, name: string, guard?: RequestGuard): boolean {
   let express: ExpressModule;
   try {
     express = createRequire(require.resolve('@google-cloud/functions-framework'))('express') as ExpressModule;
@@ -35,10 +42,24 @@ export function answerFrameworkErrorsAsJson(logger: Logger, name: string): boole
   const application = express.application;
   const original = application?.handle;
   if (!application || typeof original !== 'function') return false;
+  // One function per process in the cloud: the latest call's guard is the one in force.
+  currentGuard = guard;
   if (original.jsonErrors) return true;
   const handle: Handle = function (this: unknown, req, res, callback) {
     if (callback) {
       original.call(this, req, res, callback);
+      return;
+    }
+    const refused = currentGuard?.(req);
+    if (refused) {
+      logger.log('WARNING', `${name} ${req.method ?? ''} ${req.url ?? ''} -> ${refused.status} (before the body was read: ${refused.message})`, {
+        httpRequest: { requestMethod: req.method, requestUrl: req.url, status: refused.status },
+      });
+      res.statusCode = refused.status;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      // The body is not read: the connection is closed after the answer.
+      res.setHeader('connection', 'close');
+      res.end(JSON.stringify({ error: { kind: 'invalid_input', message: refused.message, retryable: false } } satisfies ErrorBody));
       return;
     }
     original.call(this, req, res, (err?: unknown) => {

@@ -14,6 +14,7 @@ import { createServeApi, type ServeApi, type ServeRequest } from '../../shared/s
 import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
 import { openReadOnlyObjectStore } from '../../shared/storage/open_store';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
+import type { RequestGuard } from '../_runtime/framework_errors';
 import { httpFunction, type HttpEntry } from '../_runtime/http_function';
 import { requestSummary } from '../_runtime/request_summary';
 
@@ -132,6 +133,25 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
     clock,
     successes: successes.record,
   });
+}
+
+/**
+ * What serve refuses before the framework reads a body: a compressed one (body-parser would
+ * inflate it up to its fixed 1 GB limit first, so a 600 KB gzip bomb cost a second of CPU and a
+ * gigabyte of memory, enough to kill an instance serving 40 requests), and one whose declared size
+ * is over SERVE_MAX_BODY_BYTES (the same 413 the API gives, without reading it).
+ */
+export function serveRequestGuard(env: Env): RequestGuard {
+  const maxBodyBytes = parseEnv(serveEnvSchema, env).SERVE_MAX_BODY_BYTES;
+  return (req) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      return { status: 415, message: `compressed request bodies are not accepted (content-encoding: ${encoding.slice(0, 40)}); send the JSON uncompressed` };
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBodyBytes) return { status: 413, message: `body of ${declared} bytes exceeds the limit of ${maxBodyBytes} bytes; send fewer rows per request` };
+    return undefined;
+  };
 }
 
 /** The parts of a Functions Framework request the serve API reads. */

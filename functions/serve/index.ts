@@ -7,7 +7,7 @@ import './zod_jitless';
 import * as ff from '@google-cloud/functions-framework';
 import { jsonLogger } from '../../shared/logging';
 import { answerFrameworkErrorsAsJson } from '../_runtime/framework_errors';
-import { createServeFunction } from './handler';
+import { createServeFunction, serveRequestGuard } from './handler';
 
-answerFrameworkErrorsAsJson(jsonLogger(undefined, { component: 'serve', function: 'serve' }), 'serve');
+answerFrameworkErrorsAsJson(jsonLogger(undefined, { component: 'serve', function: 'serve' }), 'serve', serveRequestGuard(process.env));
 ff.http('serve', createServeFunction(process.env));

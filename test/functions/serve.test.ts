@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import * as ff from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import fc from 'fast-check';
 import { answerFrameworkErrorsAsJson } from '../../functions/_runtime/framework_errors';
-import { createServeFunction, serveEnvSchema } from '../../functions/serve/handler';
+import { createServeFunction, serveEnvSchema, serveRequestGuard } from '../../functions/serve/handler';
 import { parseEnv } from '../../shared/config/env';
 import { ConfigError } from '../../shared/errors';
 import { serializeModel } from '../../shared/iforest';
@@ -30,7 +31,7 @@ const NAMES = ['volume', 'tvl', 'turnover'];
 const KEY = 'models/default/production.json';
 const frameworkLogger = memoryLogger();
 // Installed before any server is built, as functions/serve/index.ts does at module load.
-const hooked = answerFrameworkErrorsAsJson(frameworkLogger, 'serve');
+const hooked = answerFrameworkErrorsAsJson(frameworkLogger, 'serve', serveRequestGuard({ DATA_STORE_URL: tmpdir(), SERVE_MAX_BODY_BYTES: '4096' }));
 
 let dir: string;
 let store: ObjectStore;
@@ -127,7 +128,9 @@ test('answers the framework raises before the function runs are JSON error bodie
     [postJson('"just a string"'), 400],
     [postJson('{}', { 'content-type': 'application/json; charset=latin1' }), 415],
     [postJson('{}', { 'content-encoding': 'br2' }), 415],
-    [postJson('{}', { 'content-encoding': 'gzip' }), 400],
+    // Refused before the body is read: the framework would inflate a gzip bomb first.
+    [{ method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(1_000_000, 32)) }, 415],
+    [postJson(`{"rows": [${' '.repeat(5000)}]}`), 413],
   ];
   for (const [init, status] of cases) {
     const res = await call('/score', init);
