@@ -12,6 +12,9 @@ import { parseEnv } from '../../shared/config/env';
 import { loadTerraform, mapAttr, moduleDir, mustGet, type Body } from './hcl';
 import { functionFolders, handlerExists, handlerPath, REPO, terraformFunctionNames } from './system_expectations';
 
+/** Read by Node and the Functions Framework, not by the function's schema. */
+const FRAMEWORK_VARIABLES = ['NODE_ENV', 'IGNORED_ROUTES'];
+
 /** Example values of the system module's inputs, as an operator's tfvars would give them. */
 const VARS: Record<string, string> = { project_id: 'dex-anomaly-prod', location: 'US', region: 'us-central1', slack_channel: 'C0123456789', dex_sources: '' };
 const MODULE_OUTPUTS: Record<string, string> = {
@@ -65,12 +68,10 @@ describe.each(names)('%s', (name) => {
   run(`the values parse as the cloud runtime parses them, and none is unknown to the schema${skipped}`, async () => {
     const schema = await envSchemaOf(name);
     const call = calls.get(name) ?? {};
-    const env = Object.fromEntries(
-      Object.entries({ ...mapAttr(call, 'environment'), ...mapAttr(call, 'optional_environment') })
-        .map(([k, v]) => [k, resolveValue(String(v), system.locals)] as const)
-        .filter(([, v]) => v !== ''),
-    );
-    expect(Object.keys(env).filter((k) => !(k in schema.shape))).toEqual([]);
+    // As the function module sets them: every `environment` value, `optional_environment` only when not empty.
+    const resolved = (vars: Record<string, unknown> | undefined) => Object.entries(vars ?? {}).map(([k, v]) => [k, resolveValue(String(v), system.locals)] as const);
+    const env = Object.fromEntries([...resolved(mapAttr(call, 'environment')), ...resolved(mapAttr(call, 'optional_environment')).filter(([, v]) => v !== '')]);
+    expect(Object.keys(env).filter((k) => !(k in schema.shape) && !FRAMEWORK_VARIABLES.includes(k))).toEqual([]);
     // K_SERVICE makes parseEnv apply the cloud rules (gs://, bigquery://, secret-manager).
     expect(() => parseEnv(schema, { ...env, K_SERVICE: `dex-${name}` })).not.toThrow();
   });
@@ -79,4 +80,11 @@ describe.each(names)('%s', (name) => {
 test('the cloud rules are really applied: a local store in terraform would fail', async () => {
   const schema = await envSchemaOf('load');
   expect(() => parseEnv(schema, { DATA_STORE_URL: '/tmp/lake', WAREHOUSE: 'bigquery://dex-anomaly-prod', K_SERVICE: 'dex-load' })).toThrow('DATA_STORE_URL');
+});
+
+test("serve is deployed with IGNORED_ROUTES set to empty and NODE_ENV=production, and the function module keeps an empty value", () => {
+  expect(mapAttr(calls.get('serve') ?? {}, 'environment')).toMatchObject({ IGNORED_ROUTES: '', NODE_ENV: 'production' });
+  // Only optional_environment drops empty values: IGNORED_ROUTES="" must reach the runtime.
+  const fn = mustGet(loadTerraform(), 'modules/function');
+  expect(JSON.stringify(fn.resources.get('google_cloudfunctions2_function.this'))).toContain('merge(var.environment, { for k, v in var.optional_environment : k => v if v != \\"\\" })');
 });

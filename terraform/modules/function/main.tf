@@ -40,7 +40,7 @@ resource "google_cloudfunctions2_function" "this" {
 
   service_config {
     service_account_email            = google_service_account.this.email
-    environment_variables            = { for k, v in merge(var.environment, var.optional_environment) : k => v if v != "" }
+    environment_variables            = merge(var.environment, { for k, v in var.optional_environment : k => v if v != "" })
     available_memory                 = var.memory
     available_cpu                    = var.cpu
     timeout_seconds                  = var.timeout_seconds

@@ -265,6 +265,10 @@ module "fn_serve" {
     # (about 450 ms of CPU) and no call before the first answer.
     SECRETS_BACKEND      = "secret-manager-env"
     SERVE_API_KEY_SECRET = "serve-api-key"
+    # The framework's own 404 for /favicon.ico and /robots.txt is an empty body; with no ignored
+    # routes they reach serve, which answers the JSON 404. Express's error pages without stacks.
+    IGNORED_ROUTES = ""
+    NODE_ENV       = "production"
   }
   secret_environment = {
     SECRET_SERVE_API_KEY = "serve-api-key"
