@@ -15,9 +15,14 @@ const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.nu
 export interface GcsJsonReaderOptions {
   /** Default https://storage.googleapis.com; STORAGE_EMULATOR_HOST as the client libraries read it. */
   readonly endpoint?: string;
-  /** An OAuth access token for the request; default: the function's service account, from the metadata server. */
-  readonly accessToken?: () => Promise<string>;
+  /**
+   * An OAuth access token for the request; default: the function's service account, from the
+   * metadata server, and none against an emulator (STORAGE_EMULATOR_HOST), as the client libraries do.
+   */
+  readonly accessToken?: (() => Promise<string>) | null;
   readonly fetch?: typeof fetch;
+  /** Longest wait for one answer (default 30 s): a hung GCS must not hold a cold start for minutes. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -31,8 +36,9 @@ export interface GcsJsonReaderOptions {
  */
 export class GcsJsonReader implements ObjectStore {
   private readonly endpoint: string;
-  private readonly accessToken: () => Promise<string>;
+  private readonly accessToken: (() => Promise<string>) | null;
   private readonly fetch: typeof fetch;
+  private readonly timeoutMs: number;
 
   constructor(
     readonly url: string,
@@ -40,9 +46,11 @@ export class GcsJsonReader implements ObjectStore {
     private readonly prefix: string,
     options: GcsJsonReaderOptions = {},
   ) {
-    this.endpoint = (options.endpoint ?? emulatorEndpoint() ?? 'https://storage.googleapis.com').replace(/\/$/, '');
+    const emulator = emulatorEndpoint();
+    this.endpoint = (options.endpoint ?? emulator ?? 'https://storage.googleapis.com').replace(/\/$/, '');
     this.fetch = options.fetch ?? fetch;
-    this.accessToken = options.accessToken ?? metadataServerToken(this.fetch);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.accessToken = options.accessToken !== undefined ? options.accessToken : emulator !== undefined && options.endpoint === undefined ? null : metadataServerToken(this.fetch);
   }
 
   private name(key: string): string {
@@ -53,9 +61,10 @@ export class GcsJsonReader implements ObjectStore {
   private async get(path: string, what: string): Promise<Response | null> {
     let res: Response;
     try {
-      res = await this.fetch(`${this.endpoint}/storage/v1/b/${encodeURIComponent(this.bucket)}${path}`, { headers: { authorization: `Bearer ${await this.accessToken()}` } });
+      const headers: Record<string, string> = this.accessToken ? { authorization: `Bearer ${await this.accessToken()}` } : {};
+      res = await this.fetch(`${this.endpoint}/storage/v1/b/${encodeURIComponent(this.bucket)}${path}`, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
-      throw err instanceof UpstreamError ? err : new UpstreamError(`${what}: ${(err as Error).message}`, true, { cause: err });
+      throw err instanceof UpstreamError ? err : new UpstreamError(`${what}: ${fetchFailure(err)}`, true, { cause: err });
     }
     if (res.status === 404) {
       await res.arrayBuffer();
@@ -106,6 +115,14 @@ export class GcsJsonReader implements ObjectStore {
   }
 }
 
+/** fetch's "fetch failed" with its cause (ENOTFOUND, ECONNREFUSED, a timeout), which says what went wrong. */
+function fetchFailure(err: unknown): string {
+  const e = err as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  if (e.name === 'TimeoutError') return `no answer within the time limit (${String(e.message)})`;
+  const cause = typeof e.cause?.code === 'string' ? e.cause.code : typeof e.cause?.message === 'string' ? e.cause.message : undefined;
+  return `${String(e.message)}${cause === undefined ? '' : ` (${cause})`}`;
+}
+
 function emulatorEndpoint(): string | undefined {
   const host = process.env.STORAGE_EMULATOR_HOST;
   if (!host) return undefined;
@@ -126,9 +143,10 @@ export function metadataServerToken(fetchFn: typeof fetch = fetch, now: () => nu
       const what = 'access token from the metadata server';
       let res: Response;
       try {
-        res = await fetchFn(`http://${host}/computeMetadata/v1/instance/service-accounts/default/token`, { headers: { 'metadata-flavor': 'Google' } });
+        res = await fetchFn(`http://${host}/computeMetadata/v1/instance/service-accounts/default/token`, { headers: { 'metadata-flavor': 'Google' }, signal: AbortSignal.timeout(10_000) });
       } catch (err) {
-        throw new UpstreamError(`${what}: ${(err as Error).message}`, true, { cause: err });
+        // Off Google Cloud there is no metadata server: locally, serve a folder store (or an emulator).
+        throw new UpstreamError(`${what}: ${fetchFailure(err)}; outside Google Cloud use a local store or STORAGE_EMULATOR_HOST`, true, { cause: err });
       }
       if (!res.ok) throw new UpstreamError(`${what}: ${res.status} ${(await res.text()).slice(0, 200)}`, res.status >= 500);
       const parsed = tokenSchema.safeParse(await res.json());

@@ -109,3 +109,42 @@ test('the metadata token is asked for with Metadata-Flavor, shared by concurrent
     await metadata.close();
   }
 });
+
+test('against an emulator no token is asked for; an answer slower than the time limit, or no metadata server, is a retryable UpstreamError saying why', async () => {
+  const saved = process.env.STORAGE_EMULATOR_HOST;
+  process.env.STORAGE_EMULATOR_HOST = gcs.endpoint;
+  try {
+    await new GcsStore('gs://emu', 'emu', '', { apiEndpoint: gcs.endpoint, projectId: 'p' }).write('k', Buffer.from('v'));
+    gcs.requests.length = 0;
+    expect((await new GcsJsonReader('gs://emu', 'emu', '').read('k'))!.data.toString()).toBe('v');
+    expect(gcs.requests.map((r) => r.authorization)).toEqual([undefined]);
+  } finally {
+    if (saved === undefined) delete process.env.STORAGE_EMULATOR_HOST;
+    else process.env.STORAGE_EMULATOR_HOST = saved;
+  }
+
+  const hung = createServer(() => undefined);
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+  try {
+    const endpoint = `http://127.0.0.1:${(hung.address() as AddressInfo).port}`;
+    const err = await new GcsJsonReader('gs://b', 'b', '', { endpoint, accessToken: () => Promise.resolve('t'), timeoutMs: 200 }).read('k').catch((e: unknown) => e);
+    expect([err instanceof UpstreamError, (err as UpstreamError).retryable, (err as Error).message]).toEqual([true, true, expect.stringMatching(/^read gs:\/\/b\/k: no answer within the time limit/) as unknown]);
+  } finally {
+    hung.closeAllConnections();
+    await new Promise((resolve) => hung.close(resolve));
+  }
+
+  // A port nothing listens on any more: the connection is refused.
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const closedPort = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const previous = process.env.GCE_METADATA_HOST;
+  process.env.GCE_METADATA_HOST = `127.0.0.1:${closedPort}`;
+  try {
+    await expect(metadataServerToken()()).rejects.toThrow(/^access token from the metadata server: fetch failed \(ECONNREFUSED\); outside Google Cloud use a local store or STORAGE_EMULATOR_HOST$/);
+  } finally {
+    if (previous === undefined) delete process.env.GCE_METADATA_HOST;
+    else process.env.GCE_METADATA_HOST = previous;
+  }
+});
