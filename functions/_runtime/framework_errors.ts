@@ -64,8 +64,11 @@ export function answerFrameworkErrorsAsJson(logger: Logger, name: string, guard?
     }
     original.call(this, req, res, (err?: unknown) => {
       const { status, body } = frameworkErrorAnswer(err);
+      // The caller gets no internals; the log gets the framework's own error on a 500.
+      const cause = status >= 500 && err instanceof Error ? { error: { name: err.name, message: err.message } } : {};
       logger.log(status >= 500 ? 'ERROR' : 'WARNING', `${name} ${req.method ?? ''} ${req.url ?? ''} -> ${status} (before the function: ${body.error.message})`, {
         httpRequest: { requestMethod: req.method, requestUrl: req.url, status },
+        ...cause,
       });
       if (res.headersSent) {
         res.end();

@@ -65,6 +65,7 @@ export function httpFunction(name: string, handler: HttpHandler, options: HttpFu
       httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: answer.status, latency: `${(latencyMs / 1000).toFixed(3)}s` },
     };
     if (failure !== undefined) fields.error = errorFields(failure);
+    else if (answer.status >= 400) fields.error = { message: answeredReason(answer.body) };
     invocation.logger.log(severity, `${name} ${req.method} ${req.path} -> ${answer.status}`, fields);
   };
   return (req, res) => {
@@ -111,6 +112,12 @@ class LazyInvocation implements Invocation {
   get logger(): Logger {
     return (this.child ??= this.options.logger.child({ function: this.name, ...traceFields(this.traceId, this.options.projectId) }));
   }
+}
+
+/** Why a 4xx or 5xx answer (not a thrown error) was given: its error body's message, shortened. */
+function answeredReason(body: unknown): string {
+  const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
+  return typeof message === 'string' ? message.slice(0, 500) : 'no error message in the answer';
 }
 
 /** What the log line says of a failure: an unexpected one (a bug, not an AppError) with its stack. */

@@ -73,8 +73,10 @@ export function createServeFunction(env: Env, overrides: ServeFunctionOverrides 
     clock,
     logger,
   });
+  // The model source logs why a load failed (a WARNING per attempt); the instance's first failure is an ERROR.
   models.current().catch((err: unknown) => {
-    logger.log('ERROR', `cold start: ${(err as Error).message}`);
+    const cause = (err as Error).cause;
+    logger.log('ERROR', `cold start: the production model could not be loaded: ${cause instanceof Error ? cause.message : (err as Error).message}`);
   });
 
   let warehouse: Promise<Warehouse> | undefined;

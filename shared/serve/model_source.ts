@@ -66,8 +66,9 @@ export function refreshingModelSource(loader: ModelLoader, options: RefreshOptio
       return model;
     })().catch((err: unknown) => {
       first = undefined;
-      const message = err instanceof Error ? err.message : String(err);
-      throw new NotReadyError(`the production model could not be loaded: ${message}`, { cause: err });
+      // The cause (store paths, a parse error, a GCS answer) goes to the log, not to the caller.
+      options.logger.log('WARNING', `the production model could not be loaded: ${err instanceof Error ? err.message : String(err)}`, { error: err instanceof Error ? { name: err.name, message: err.message } : { message: String(err) } });
+      throw new NotReadyError('no production model is loaded yet; retry in a few seconds (the function log says why)', { cause: err });
     }));
 
   const check = async (current: LoadedModel): Promise<void> => {

@@ -108,6 +108,9 @@ test('POST /score through the Functions Framework: the model file at SERVE_MODEL
   const bad = await call('/score', postJson(JSON.stringify({ rows: [] }), { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }));
   expect(bad.status).toBe(400);
   expect(serveLines().map((l) => [l.severity, l.message, l.trace_id])).toEqual([['WARNING', 'serve POST /score -> 400', '4bf92f3577b34da6a3ce929d0e0e4736']]);
+  // The line says why, as the answer did.
+  expect(serveLines()[0]!.error).toEqual({ message: (errorBodySchema.parse(bad.json).error as { message: string }).message });
+  expect((serveLines()[0]!.error as { message: string }).message).toMatch(/^invalid score request: rows: /);
 
   now += 30_000;
   expect((await call('/score', postJson(oneRow))).status).toBe(200);
@@ -269,7 +272,9 @@ test('without SERVE_MODEL_KEY the registry loader is imported on first use and a
   expect(res.status).toBe(503);
   const body = errorBodySchema.parse(res.json);
   expect([body.error.kind, body.error.retryable]).toEqual(['not_ready', true]);
-  expect(body.error.message).toContain("no production model 'pool-hour-iforest'");
+  // The caller is told to retry; where the model was looked for (a bucket) is for the log only.
+  expect(body.error.message).toBe('no production model is loaded yet; retry in a few seconds (the function log says why)');
+  expect(logger.lines.map((l) => l.message)).toContainEqual(expect.stringContaining("no production model 'pool-hour-iforest' in memory://serve-no-registry-"));
 });
 
 test('a gs:// store is read through the JSON API, not the client library: a pinned file and the production alias', async () => {

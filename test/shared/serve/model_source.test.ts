@@ -71,12 +71,13 @@ test('a failed check keeps serving the old model and is retried after the next i
   expect((await source.current()).version).toBe('v2');
 });
 
-test('a failed cold-start load is a NotReadyError, and the next request tries again', async () => {
-  const { registry, source } = setup();
+test('a failed cold-start load is a NotReadyError telling the caller to retry, its cause in the log; the next request tries again', async () => {
+  const { registry, source, logger } = setup();
   registry.production = 'missing';
   const failure = await source.current().catch((err: unknown) => err);
   expect(failure).toBeInstanceOf(NotReadyError);
-  expect((failure as NotReadyError).message).toBe('the production model could not be loaded: no model missing');
+  expect((failure as NotReadyError).message).toBe('no production model is loaded yet; retry in a few seconds (the function log says why)');
+  expect(logger.lines.filter((l) => l.severity === 'WARNING').map((l) => l.message)).toEqual(['the production model could not be loaded: no model missing']);
   registry.production = 'v1';
   expect((await source.current()).version).toBe('v1');
 });
