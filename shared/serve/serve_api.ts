@@ -35,7 +35,8 @@ export type ServeApi = (req: ServeRequest) => ServeAnswer | Promise<ServeAnswer>
 /** Header carrying the version of the model that answered. */
 export const MODEL_VERSION_HEADER = 'x-model-version';
 
-const ROUTES: Readonly<Record<string, readonly string[]>> = { '/score': ['GET', 'POST'], '/healthz': ['GET'], '/openapi.json': ['GET'] };
+// HEAD where a probe or a cache may ask for it: answered as GET, without the body (Node drops it).
+const ROUTES: Readonly<Record<string, readonly string[]>> = { '/score': ['GET', 'POST'], '/healthz': ['GET', 'HEAD'], '/openapi.json': ['GET', 'HEAD'] };
 const OPEN_PATHS = new Set(['/healthz', '/openapi.json']);
 
 /**

@@ -109,8 +109,9 @@ test.each([
   [{ method: 'POST', path: '/nope' }, 404, undefined],
   [{ method: 'GET', path: '/' }, 404, undefined],
   [{ method: 'DELETE', path: '/score' }, 405, 'GET, POST'],
-  [{ method: 'POST', path: '/healthz' }, 405, 'GET'],
-  [{ method: 'PUT', path: '/openapi.json' }, 405, 'GET'],
+  [{ method: 'POST', path: '/healthz' }, 405, 'GET, HEAD'],
+  [{ method: 'PUT', path: '/openapi.json' }, 405, 'GET, HEAD'],
+  [{ method: 'HEAD', path: '/score' }, 405, 'GET, POST'],
   [{ contentType: 'text/plain' }, 415, undefined],
   [{ contentType: undefined }, 415, undefined],
 ])('%j answers %i with the JSON error shape', async (extra, status, allow) => {
@@ -118,6 +119,13 @@ test.each([
   expect(answer.status).toBe(status);
   expect(answer.body).toEqual({ error: { kind: 'invalid_input', message: expect.any(String) as unknown, retryable: false } });
   expect(answer.headers?.allow).toBe(allow);
+});
+
+test('HEAD /healthz and HEAD /openapi.json answer as GET does (the server drops the body)', async () => {
+  for (const path of ['/healthz', '/openapi.json']) {
+    const [head, get] = [await api()(post({}, { method: 'HEAD', path })), await api()(post({}, { method: 'GET', path }))];
+    expect([head.status, head.body]).toEqual([200, get.body]);
+  }
 });
 
 test('a trailing slash and a JSON charset are accepted', async () => {
