@@ -46,7 +46,8 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /**
  * The one HTTP wrapper of every function: runs the handler, answers JSON, maps errors to a status
  * from their class (4xx for the caller's mistakes, 5xx when a retry can help) with a JSON error
- * body, and writes one log line per invocation with the status, latency and trace id.
+ * body, and writes one log line per invocation with the status, latency, trace id and, for a 4xx
+ * or 5xx, why; with a `successes` sink (serve) 2xx answers go to the sink instead of a line each.
  *
  * A handler that answers at once is answered without a promise: the framework runs each request
  * in a domain, whose async hook costs every promise created a call and a GC-tracked destroy hook.
