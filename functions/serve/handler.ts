@@ -156,21 +156,37 @@ export function serveRequestGuard(env: Env): RequestGuard {
   };
 }
 
-/** The parts of a Functions Framework request the serve API reads. */
-function serveRequestOf(req: Request): ServeRequest {
-  return {
-    method: req.method,
-    path: req.path,
-    // Express parses the query string on every read of req.query; only GET /score needs it.
-    get query(): unknown {
-      return req.query;
-    },
+/**
+ * The parts of a Functions Framework request the serve API reads. A class, so each request's view
+ * is one plain object with its getter on the prototype (built for every request).
+ */
+class FrameworkServeRequest implements ServeRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly contentType: string | undefined;
+  readonly apiKey: string | undefined;
+  readonly bodyBytes: number;
+  readonly body: unknown;
+
+  constructor(private readonly req: Request) {
+    const headers = req.headers;
+    this.method = req.method;
+    this.path = req.path;
     // req.get(name) reads req.headers[name] (lower-case) for these names, through two more calls.
-    contentType: req.headers['content-type'],
-    apiKey: headerValue(req.headers['x-api-key']),
-    bodyBytes: req.rawBody?.length ?? Number(req.headers['content-length'] ?? 0),
-    body: req.body as unknown,
-  };
+    this.contentType = headers['content-type'];
+    this.apiKey = headerValue(headers['x-api-key']);
+    this.bodyBytes = req.rawBody?.length ?? Number(headers['content-length'] ?? 0);
+    this.body = req.body as unknown;
+  }
+
+  // Express parses the query string on every read of req.query; only GET /score needs it.
+  get query(): unknown {
+    return this.req.query;
+  }
+}
+
+function serveRequestOf(req: Request): ServeRequest {
+  return new FrameworkServeRequest(req);
 }
 
 /** A custom header Node received several times arrives joined with ", " as one string; kept as is. */
