@@ -1,5 +1,5 @@
 /**
- * npm run bench:serve [-- --duration 3 --connections 10 --rounds 5 --cold-starts 5 --json]
+ * npm run bench:serve [-- --duration 1 --connections 10 --rounds 15 --cold-starts 5 --json]
  *
  * Builds the serve bundle (as deployed) and starts it in the Functions Framework (its own
  * `functions-framework` entry point, NODE_ENV=production) on loopback, configured as terraform
@@ -261,9 +261,9 @@ async function checkErrorAnswers(serve: Running, headers: Record<string, string>
 }
 
 export const flagsSchema = z.object({
-  duration: z.coerce.number().int().min(1).max(30).default(3).describe('seconds per measured scenario run'),
+  duration: z.coerce.number().int().min(1).max(30).default(1).describe('seconds per measured scenario run (short runs, many rounds: a burst of load from elsewhere then disturbs few rounds, and the median ignores them)'),
   connections: z.coerce.number().int().min(1).max(100).default(10).describe('concurrent connections'),
-  rounds: z.coerce.number().int().min(1, 'must be at least 1: each round pairs the no-op and serve').max(20).default(5).describe('paired rounds (no-op and serve 1-row back to back, then serve 100-row); the median per-round ratio is the headline'),
+  rounds: z.coerce.number().int().min(1, 'must be at least 1: each round pairs the no-op and serve').max(40).default(15).describe('paired rounds (no-op and serve 1-row back to back, then serve 100-row); the median per-round ratio is the headline'),
   'cold-starts': z.coerce.number().int().min(1, 'must be at least 1 spawn of each function').max(20).default(5).describe('spawns of each function measured for the cold start, interleaved (median reported)'),
   'model-source': z.enum(['registry', 'file']).default('registry').describe("registry: follow the production alias, as deployed; file: pin the same model's file with SERVE_MODEL_KEY (for comparison)"),
   json: z.boolean().default(false).describe('print one JSON object'),

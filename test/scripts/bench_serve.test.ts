@@ -44,7 +44,7 @@ describe('bench:serve figures', () => {
 
   test.each([
     [['--rounds', '0'], '--rounds: must be at least 1: each round pairs the no-op and serve'],
-    [['--rounds', '21'], '--rounds: Too big: expected number to be <=20'],
+    [['--rounds', '41'], '--rounds: Too big: expected number to be <=40'],
     [['--cold-starts', '0'], '--cold-starts: must be at least 1 spawn of each function'],
     [['--model-source', 'pinned'], '--model-source'],
   ])('%j is refused naming the flag', (argv, message) => {
@@ -52,8 +52,8 @@ describe('bench:serve figures', () => {
     expect(() => parseCliArgs(flagsSchema, argv)).toThrow(message);
   });
 
-  test('defaults: 5 paired rounds, 5 cold starts each, the registry', () => {
-    expect(parseCliArgs(flagsSchema, [])).toMatchObject({ rounds: 5, 'cold-starts': 5, 'model-source': 'registry', duration: 3, connections: 10 });
+  test('defaults: 15 paired rounds of 1 s, 5 cold starts each, the registry', () => {
+    expect(parseCliArgs(flagsSchema, [])).toMatchObject({ rounds: 15, 'cold-starts': 5, 'model-source': 'registry', duration: 1, connections: 10 });
   });
 });
 
