@@ -25,7 +25,8 @@ export function requestSummary(name: string, logger: Logger, clock: () => number
   const flush = (): void => {
     const now = clock();
     if (count > 0) {
-      logger.log('INFO', `${name}: ${count} ${count === 1 ? 'request' : 'requests'} answered 2xx in ${((now - windowStart) / 1000).toFixed(0)} s`, {
+      const seconds = (now - windowStart) / 1000;
+      logger.log('INFO', `${name}: ${count} ${count === 1 ? 'request' : 'requests'} answered 2xx in ${seconds < 1 ? 'under 1' : seconds.toFixed(0)} s`, {
         requests: { answered2xx: count, byStatus: Object.fromEntries(statuses), windowSeconds: Math.round((now - windowStart) / 1000), latencyMeanMs: Math.round((latencySumMs / count) * 100) / 100, latencyMaxMs },
       });
     }

@@ -27,7 +27,6 @@ export const serveEnvSchema = z.object({
   GOOGLE_CLOUD_PROJECT: baseEnvShape.GOOGLE_CLOUD_PROJECT,
   /** Where stored scores are read (GET /score); without it GET /score answers 501. */
   WAREHOUSE: warehouseUrlVar.optional(),
-  /** Temporary: the model file served, until the registry's production alias replaces it. */
   /** Pins one model file (a key in the store) instead of following the registry's production alias. */
   SERVE_MODEL_KEY: z.string().min(1).optional(),
   /** The registry's model name (models/<name>/...): the one train writes. */

@@ -14,12 +14,12 @@ export function modelFileLoader(store: ObjectStore, key: string): ModelLoader {
   return {
     async productionVersion() {
       const info = (await store.list(key)).find((o) => o.key === key);
-      if (!info) throw new NotReadyError(`no model at ${store.url} ${key}`);
+      if (!info) throw new NotReadyError(`no model file ${key} in ${store.url} (SERVE_MODEL_KEY)`);
       return versionOf(info.generation);
     },
     async load(): Promise<LoadedModel> {
       const object = await store.read(key);
-      if (!object) throw new NotReadyError(`no model at ${store.url} ${key}`);
+      if (!object) throw new NotReadyError(`no model file ${key} in ${store.url} (SERVE_MODEL_KEY)`);
       const model = parseModelFile(object.data.toString('utf8'));
       // Laid out for the DIFFI walk now, not on the first request.
       prepareDiffiWalk(model.model);

@@ -29,4 +29,10 @@ test('an idle hour is not a window: the next window starts at the next answer', 
   now += 59_000;
   summary.record(200, 1);
   expect(logger.lines).toEqual([]);
+  summary.flush();
+  const shortWindow = requestSummary('serve', logger, () => now, 60_000);
+  shortWindow.record(200, 1);
+  now += 300;
+  shortWindow.flush();
+  expect(logger.lines.map((l) => l.message)).toEqual(['serve: 2 requests answered 2xx in 59 s', 'serve: 1 request answered 2xx in under 1 s']);
 });
