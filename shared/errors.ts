@@ -36,6 +36,14 @@ export class ConfigError extends AppError {
 export class NotReadyError extends AppError {
   readonly kind = 'not_ready';
   readonly retryable = true;
+
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  /** When asking again is worth it, if known (an HTTP answer says so in Retry-After). */
+  readonly retryAfterMs: number | undefined;
 }
 
 /** A dependency failed; `retryable` says whether asking again can help (a 503 can, a 401 cannot). */

@@ -5,9 +5,16 @@ export interface ErrorBody {
   readonly error: { readonly kind: ErrorKind; readonly message: string; readonly retryable: boolean };
 }
 
-/** Status and body for an error leaving a function; unknown errors are internal and retryable. */
-export function errorAnswer(err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof AppError) return { status: httpStatusOf(err), body: { error: { kind: err.kind, message: err.message, retryable: err.retryable } } };
+/**
+ * Status and body for an error leaving a function; unknown errors are internal and retryable. A
+ * retryable error that knows when to come back (retryAfterMs) says so in Retry-After.
+ */
+export function errorAnswer(err: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (err instanceof AppError) {
+    const answer = { status: httpStatusOf(err), body: { error: { kind: err.kind, message: err.message, retryable: err.retryable } } };
+    const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs;
+    return err.retryable && typeof retryAfterMs === 'number' ? { ...answer, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } } : answer;
+  }
   return { status: 500, body: { error: { kind: 'internal', message: 'internal error (see the function logs)', retryable: true } } };
 }
 

@@ -68,7 +68,7 @@ export function refreshingModelSource(loader: ModelLoader, options: RefreshOptio
       first = undefined;
       // The cause (store paths, a parse error, a GCS answer) goes to the log, not to the caller.
       options.logger.log('WARNING', `the production model could not be loaded: ${err instanceof Error ? err.message : String(err)}`, { error: err instanceof Error ? { name: err.name, message: err.message } : { message: String(err) } });
-      throw new NotReadyError('no production model is loaded yet; retry in a few seconds (the function log says why)', { cause: err });
+      throw new NotReadyError('no production model is loaded yet; retry in a few seconds (the function log says why)', { cause: err, retryAfterMs: 5000 });
     }));
 
   const check = async (current: LoadedModel): Promise<void> => {

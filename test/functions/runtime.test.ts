@@ -32,3 +32,11 @@ test('trace fields link to Cloud Trace when the project is known', () => {
   expect(traceFields('abc', undefined)).toEqual({ trace_id: 'abc' });
   expect(traceFields(undefined, 'p')).toEqual({});
 });
+
+test('a retryable error that knows when to come back says so in Retry-After (whole seconds, at least 1); a permanent one does not', () => {
+  expect(errorAnswer(new NotReadyError('model loading', { retryAfterMs: 5000 })).headers).toEqual({ 'retry-after': '5' });
+  expect(errorAnswer(new UpstreamError('rate limited', true, { retryAfterMs: 1200 })).headers).toEqual({ 'retry-after': '2' });
+  expect(errorAnswer(new UpstreamError('rate limited', true, { retryAfterMs: 0 })).headers).toEqual({ 'retry-after': '1' });
+  expect(errorAnswer(new UpstreamError('forbidden', false, { retryAfterMs: 5000 })).headers).toBeUndefined();
+  expect(errorAnswer(new NotReadyError('hour not indexed')).headers).toBeUndefined();
+});

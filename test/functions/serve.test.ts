@@ -169,7 +169,7 @@ test('no model yet: 503 with the JSON error body, retryable; the next request lo
   await store.delete(KEY);
   await start();
   const res = await call('/score', postJson(oneRow));
-  expect(res.status).toBe(503);
+  expect([res.status, res.headers.get('retry-after')]).toEqual([503, '5']);
   expect(errorBodySchema.parse(res.json).error).toMatchObject({ kind: 'not_ready', retryable: true });
   await store.write(KEY, Buffer.from(serializeModel(trainedForest(NAMES, 1).model)));
   expect((await call('/score', postJson(oneRow))).status).toBe(200);
