@@ -8,9 +8,13 @@ export abstract class AppError extends Error {
   abstract readonly kind: ErrorKind;
   abstract readonly retryable: boolean;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** When asking again is worth it, if known (an HTTP answer says so in Retry-After). */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message, options);
     this.name = new.target.name;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
@@ -36,14 +40,6 @@ export class ConfigError extends AppError {
 export class NotReadyError extends AppError {
   readonly kind = 'not_ready';
   readonly retryable = true;
-
-  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
-    super(message, options);
-    this.retryAfterMs = options?.retryAfterMs;
-  }
-
-  /** When asking again is worth it, if known (an HTTP answer says so in Retry-After). */
-  readonly retryAfterMs: number | undefined;
 }
 
 /** A dependency failed; `retryable` says whether asking again can help (a 503 can, a 401 cannot). */
@@ -56,11 +52,7 @@ export class UpstreamError extends AppError {
     options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
-    this.retryAfterMs = options?.retryAfterMs;
   }
-
-  /** The wait the server asked for (Retry-After), if any. */
-  readonly retryAfterMs: number | undefined;
 }
 
 /** A write lost a race: the object changed since it was read (generation precondition). */

@@ -50,7 +50,7 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, policy:
       return await attempt(n);
     } catch (error) {
       if (!isRetryable(error) || n >= policy.attempts) throw error;
-      const asked = (error as { retryAfterMs?: number }).retryAfterMs;
+      const asked = error instanceof AppError ? error.retryAfterMs : undefined;
       if (asked !== undefined && asked > policy.maxRetryAfterMs) throw error;
       const delay = Math.max(backoffDelayMs(n, policy, () => deps.random()), asked ?? 0);
       deps.onRetry?.(error, n, delay);

@@ -12,8 +12,7 @@ export interface ErrorBody {
 export function errorAnswer(err: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (err instanceof AppError) {
     const answer = { status: httpStatusOf(err), body: { error: { kind: err.kind, message: err.message, retryable: err.retryable } } };
-    const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs;
-    return err.retryable && typeof retryAfterMs === 'number' ? { ...answer, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } } : answer;
+    return err.retryable && err.retryAfterMs !== undefined ? { ...answer, headers: { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) } } : answer;
   }
   return { status: 500, body: { error: { kind: 'internal', message: 'internal error (see the function logs)', retryable: true } } };
 }

@@ -11,6 +11,7 @@ import { modelFileLoader } from '../../shared/serve/model_file_loader';
 import { lazyModelLoader } from '../../shared/serve/lazy_model_loader';
 import { refreshingModelSource, type ModelLoader } from '../../shared/serve/model_source';
 import { createServeApi, type ServeApi, type ServeRequest } from '../../shared/serve/serve_api';
+import { bodyTooLargeMessage } from '../../shared/serve/serve_answer';
 import { warehouseStoredScores, type StoredScores } from '../../shared/serve/stored_scores';
 import { openReadOnlyObjectStore } from '../../shared/storage/open_store';
 import type { Warehouse } from '../../shared/warehouse/warehouse';
@@ -150,7 +151,7 @@ export function serveRequestGuard(env: Env): RequestGuard {
       return { status: 415, message: `compressed request bodies are not accepted (content-encoding: ${encoding.slice(0, 40)}); send the JSON uncompressed` };
     }
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxBodyBytes) return { status: 413, message: `body of ${declared} bytes exceeds the limit of ${maxBodyBytes} bytes; send fewer rows per request` };
+    if (declared > maxBodyBytes) return { status: 413, message: bodyTooLargeMessage(declared, maxBodyBytes) };
     return undefined;
   };
 }

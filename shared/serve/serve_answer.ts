@@ -68,3 +68,8 @@ export function invalidRequest(what: string, issues: readonly Issue[]): ServeAns
   const message = `invalid ${what}: ${listed.map((i) => `${i.path || '(whole)'}: ${i.message}`).join('; ')}${more}`;
   return errorAnswer(400, 'invalid_input', message, { issues: listed });
 }
+
+/** Why a body is refused as too large: the API's 413 and the check before the body is read say the same. */
+export function bodyTooLargeMessage(bytes: number, maxBodyBytes: number): string {
+  return `body of ${bytes} bytes exceeds the limit of ${maxBodyBytes} bytes; send fewer rows per request`;
+}

@@ -4,7 +4,7 @@ import { openApiDocument } from './openapi';
 import { wellFormedRows } from './score_fast_path';
 import { scoreRows, scoreRowsJson } from './score_rows';
 import { scoreRequestSchema, storedScoreQuerySchema } from './score_schema';
-import { errorAnswer, invalidRequest, issuesOf, jsonTextAnswer, type ServeAnswer } from './serve_answer';
+import { bodyTooLargeMessage, errorAnswer, invalidRequest, issuesOf, jsonTextAnswer, type ServeAnswer } from './serve_answer';
 import type { StoredScores } from './stored_scores';
 
 /** An HTTP request as the serve API needs it, whatever server carried it. */
@@ -71,7 +71,7 @@ export function createServeApi(deps: ServeDeps): ServeApi {
   // Not async: with the model loaded, a request is answered without creating a promise (each one
   // costs an async-hook call and a GC-tracked destroy hook under the framework's domains).
   const postScore = (req: ServeRequest): ServeAnswer | Promise<ServeAnswer> => {
-    if (req.bodyBytes > deps.maxBodyBytes) return errorAnswer(413, 'invalid_input', `body of ${req.bodyBytes} bytes exceeds the limit of ${deps.maxBodyBytes} bytes; send fewer rows per request`);
+    if (req.bodyBytes > deps.maxBodyBytes) return errorAnswer(413, 'invalid_input', bodyTooLargeMessage(req.bodyBytes, deps.maxBodyBytes));
     if (mediaType(req.contentType) !== 'application/json') return errorAnswer(415, 'invalid_input', `content type must be application/json, got ${req.contentType ? `'${req.contentType}'` : 'none'}`);
     const loaded = deps.models.loadedNow?.();
     if (loaded) return scoreWith(loaded, req.body);

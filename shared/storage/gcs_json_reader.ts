@@ -72,8 +72,7 @@ export class GcsJsonReader implements ObjectStore {
     }
     if (!res.ok) {
       const detail = (await res.text()).slice(0, 300);
-      const retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'), Date.now());
-      throw new UpstreamError(`${what}: GCS answered ${res.status}: ${detail}`, res.status === 429 || res.status >= 500, retryAfterMs === undefined ? {} : { retryAfterMs });
+      throw new UpstreamError(`${what}: GCS answered ${res.status}: ${detail}`, res.status === 429 || res.status >= 500, { retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after'), Date.now()) });
     }
     return res;
   }
